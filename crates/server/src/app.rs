@@ -1,0 +1,100 @@
+//! Builds the auth server and the actix `App` (tests use the same).
+
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{App, Error};
+use latchkey_session::db::{self, PoolOptions};
+use latchkey_session::{Auth, AuthConfig, SharedClock};
+
+use crate::config::{ConfigError, Settings};
+
+/// Start-up failures, each a one-line message.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Bad settings.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Database URL, connection or migration problem.
+    #[error(transparent)]
+    Database(#[from] db::DbError),
+    /// Cannot listen.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The session configuration the settings describe.
+pub fn auth_config(settings: &Settings, secret: String) -> AuthConfig {
+    let mut config = AuthConfig::new(secret);
+    config.trusted_origins = settings.trusted_origins.clone();
+    config.bcrypt_cost = settings.bcrypt_cost;
+    config.max_body_bytes = settings.max_body_bytes;
+    config.secure_cookies = settings.is_production();
+    config
+}
+
+/// Opens the database and assembles core and plugins.
+pub fn build_auth(settings: &Settings, clock: Option<SharedClock>) -> Result<Auth, StartError> {
+    let secret = settings.resolve_secret()?;
+    let pool = db::open_pool(
+        &settings.database_url,
+        &PoolOptions {
+            max_size: settings.pool_size,
+            connection_timeout: Duration::from_secs(settings.pool_timeout.max(1)),
+        },
+    )?;
+    let mut builder = Auth::builder(pool, auth_config(settings, secret))
+        .plugin(latchkey_api_key::ApiKeyPlugin::default());
+    if let Some(clock) = clock {
+        builder = builder.clock(clock);
+    }
+    Ok(builder.build())
+}
+
+/// The whole application: request logging around the auth routes.
+pub fn build_app(
+    auth: Auth,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .configure(|cfg| auth.configure(cfg))
+        .wrap(from_fn(log_request))
+}
+
+/// One log line per request: method, path, status, latency. Never the
+/// query string or headers, which may carry secrets.
+async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let result = next.call(req).await;
+    let status = match &result {
+        Ok(res) => res.status().as_u16(),
+        Err(e) => e.as_response_error().status_code().as_u16(),
+    };
+    tracing::info!(
+        %method,
+        path,
+        status,
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    result
+}

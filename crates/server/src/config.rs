@@ -1,0 +1,117 @@
+//! Server settings: every flag has an environment variable.
+
+use clap::Args;
+
+/// Settings shared by `serve` and `migrate`.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "LATCHKEY_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub addr: String,
+
+    /// `postgres://…`, `sqlite://PATH` or a file path.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://latchkey.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Signs session cookies and tokens; also read from `BETTER_AUTH_SECRET`.
+    /// Required (32+ characters) in production; generated in development.
+    #[arg(long, env = "LATCHKEY_SECRET", hide_env_values = true, global = true)]
+    pub secret: Option<String>,
+
+    /// Comma-separated origins allowed for CORS and cookie-authenticated changes.
+    #[arg(
+        long,
+        env = "LATCHKEY_TRUSTED_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_origins: Vec<String>,
+
+    /// Maximum database connections.
+    #[arg(long, env = "LATCHKEY_POOL_SIZE", default_value_t = 16, global = true)]
+    pub pool_size: u32,
+
+    /// Seconds a request waits for a database connection before answering 503.
+    #[arg(
+        long,
+        env = "LATCHKEY_POOL_TIMEOUT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub pool_timeout: u64,
+
+    /// bcrypt cost for new password hashes (4 to 31).
+    #[arg(long, env = "LATCHKEY_BCRYPT_COST", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(4..=31), global = true)]
+    pub bcrypt_cost: u32,
+
+    /// Production mode: a real secret is required and cookies are `Secure`.
+    /// Also set by `LATCHKEY_ENV=production`.
+    #[arg(long, global = true)]
+    pub production: bool,
+
+    /// Largest accepted JSON body, in bytes.
+    #[arg(long, env = "LATCHKEY_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "LATCHKEY_WORKERS", global = true)]
+    pub workers: Option<usize>,
+}
+
+/// Why the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Production needs a real secret.
+    #[error(
+        "production mode needs LATCHKEY_SECRET (or BETTER_AUTH_SECRET) of at least 32 characters"
+    )]
+    WeakSecret,
+}
+
+/// Minimum secret length accepted in production.
+pub const MIN_SECRET_LEN: usize = 32;
+
+impl Settings {
+    /// Production mode from the flag or `LATCHKEY_ENV=production`.
+    pub fn is_production(&self) -> bool {
+        self.production
+            || std::env::var("LATCHKEY_ENV").is_ok_and(|v| v.eq_ignore_ascii_case("production"))
+    }
+
+    /// The secret from the flag, `LATCHKEY_SECRET` or `BETTER_AUTH_SECRET`;
+    /// in development a random one (sessions then end with the process).
+    pub fn resolve_secret(&self) -> Result<String, ConfigError> {
+        let given = self
+            .secret
+            .clone()
+            .or_else(|| std::env::var("BETTER_AUTH_SECRET").ok())
+            .filter(|s| !s.is_empty());
+        match given {
+            Some(secret) if secret.len() >= MIN_SECRET_LEN || !self.is_production() => Ok(secret),
+            Some(_) => Err(ConfigError::WeakSecret),
+            None if self.is_production() => Err(ConfigError::WeakSecret),
+            None => {
+                tracing::warn!(
+                    "no LATCHKEY_SECRET set: using a random secret for this run \
+                     (sessions will not survive a restart; set one in production)"
+                );
+                Ok(format!(
+                    "{}{}",
+                    latchkey_session::tokens::random_id(),
+                    latchkey_session::tokens::random_id()
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Who is calling: session resolution from plugins, bearer tokens and
+//! cookies, and the extractors handlers and host applications use.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+
+use crate::db::models::{Session, User};
+use crate::db::queries::sessions;
+use crate::error::{AuthError, StorageError};
+use crate::state::AuthState;
+use crate::tokens::{verify_signed, SessionToken};
+
+/// How the current session was established.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// `Authorization: Bearer`.
+    Bearer,
+    /// The signed session cookie.
+    Cookie,
+    /// A plugin's session source (for example an API key).
+    Plugin(&'static str),
+}
+
+/// A signed-in caller.
+#[derive(Debug, Clone)]
+pub struct CurrentSession {
+    /// The session row (synthetic for plugin sessions).
+    pub session: Session,
+    /// Its user.
+    pub user: User,
+    /// What `session.token` shows in answers: the token the caller presented
+    /// (never a stored digest, never an API key).
+    pub display_token: String,
+    /// How it was established.
+    pub method: AuthMethod,
+}
+
+/// The outcome of looking at a request's credentials, cached per request.
+#[derive(Debug, Clone)]
+struct Resolution {
+    session: Option<CurrentSession>,
+    /// A credential was presented but did not lead to a session.
+    rejected: bool,
+}
+
+/// Resolves (once per request) the caller's session.
+pub async fn resolve_session(
+    req: &HttpRequest,
+) -> Result<Option<CurrentSession>, actix_web::Error> {
+    Ok(resolve(req).await?.session)
+}
+
+/// True when the request presented a session credential that did not work
+/// (get-session then clears the cookies, as better-auth does).
+pub fn credential_rejected(req: &HttpRequest) -> bool {
+    req.extensions()
+        .get::<Resolution>()
+        .is_some_and(|r| r.rejected)
+}
+
+async fn resolve(req: &HttpRequest) -> Result<Resolution, actix_web::Error> {
+    if let Some(cached) = req.extensions().get::<Resolution>() {
+        return Ok(cached.clone());
+    }
+    let state = req
+        .app_data::<web::Data<AuthState>>()
+        .ok_or(AuthError::Internal)?
+        .clone();
+    let resolution = resolve_uncached(req, &state).await?;
+    req.extensions_mut().insert(resolution.clone());
+    Ok(resolution)
+}
+
+async fn resolve_uncached(
+    req: &HttpRequest,
+    state: &AuthState,
+) -> Result<Resolution, actix_web::Error> {
+    for source in state.session_sources.iter() {
+        if let Some(session) = source.resolve(req, state).await? {
+            return Ok(Resolution {
+                session: Some(session),
+                rejected: false,
+            });
+        }
+    }
+    let Some((token, method)) = presented_token(
+        req,
+        &state.config.secret,
+        state.config.session_cookie_name(),
+    ) else {
+        return Ok(Resolution {
+            session: None,
+            rejected: has_credential(req, state.config.session_cookie_name()),
+        });
+    };
+    let session = load_session(state, token.clone()).await?;
+    Ok(Resolution {
+        rejected: session.is_none(),
+        session: session.map(|(session, user)| CurrentSession {
+            session,
+            user,
+            display_token: token.expose().to_owned(),
+            method,
+        }),
+    })
+}
+
+fn has_credential(req: &HttpRequest, cookie_name: &str) -> bool {
+    req.headers().contains_key(AUTHORIZATION) || req.cookie(cookie_name).is_some()
+}
+
+/// The token a request presents: a bearer token (signed or raw), else the
+/// signed cookie. A bad signature means no token.
+fn presented_token(
+    req: &HttpRequest,
+    secret: &str,
+    cookie_name: &str,
+) -> Option<(SessionToken, AuthMethod)> {
+    if let Some(value) = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let (scheme, credential) = value.trim().split_once(' ')?;
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return None;
+        }
+        let credential = credential.trim();
+        let token = if credential.contains('.') || credential.contains('%') {
+            verify_signed(secret, credential)
+        } else {
+            SessionToken::from_presented(credential)
+        };
+        return token.map(|t| (t, AuthMethod::Bearer));
+    }
+    let cookie = req.cookie(cookie_name)?;
+    verify_signed(secret, cookie.value()).map(|t| (t, AuthMethod::Cookie))
+}
+
+/// Loads a live session and refreshes its expiry when `updateAge` has passed.
+async fn load_session(
+    state: &AuthState,
+    token: SessionToken,
+) -> Result<Option<(Session, User)>, AuthError> {
+    let now = state.clock.now();
+    let expires_in = state.config.session_expires_in;
+    let update_age = state.config.session_update_age;
+    state
+        .run(move |conn| {
+            let Some((mut session, user)) = sessions::find_live_by_token(conn, &token, now)? else {
+                return Ok(None);
+            };
+            // better-auth: refresh once the session is `updateAge` old.
+            if session.expires_at - expires_in + update_age <= now {
+                let new_expiry = now + expires_in;
+                if sessions::extend(conn, &session.id, session.expires_at, new_expiry, now)? {
+                    session.expires_at = new_expiry;
+                    session.updated_at = now;
+                }
+            }
+            Ok::<_, StorageError>(Some((session, user)))
+        })
+        .await
+        .map_err(AuthError::from)
+}
+
+/// Extractor: the caller's session, or 401 `UNAUTHORIZED`.
+#[derive(Debug, Clone)]
+pub struct AuthenticatedUser(pub CurrentSession);
+
+impl FromRequest for AuthenticatedUser {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match resolve_session(&req).await? {
+                Some(session) => Ok(AuthenticatedUser(session)),
+                None => Err(AuthError::Unauthorized.into()),
+            }
+        })
+    }
+}
+
+/// Extractor: the caller's session if there is one.
+#[derive(Debug, Clone)]
+pub struct MaybeSession(pub Option<CurrentSession>);
+
+impl FromRequest for MaybeSession {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeSession(resolve_session(&req).await?)) })
+    }
+}

@@ -1,0 +1,105 @@
+//! better-auth's origin check and CORS for trusted origins.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpRequest};
+
+use crate::config::AuthConfig;
+use crate::error::AuthError;
+use crate::state::AuthState;
+
+/// Middleware form of [`check_origin`] for the `/api/auth` scope.
+pub async fn origin_guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(state) = req.app_data::<web::Data<AuthState>>() {
+        check_origin(req.request(), &state.config)?;
+    }
+    next.call(req).await
+}
+
+/// Refuses a state-changing request from an untrusted `Origin` unless it
+/// authenticates by header alone (bearer clients are not exposed to CSRF:
+/// a browser never adds an `Authorization` header by itself).
+pub fn check_origin(req: &HttpRequest, config: &AuthConfig) -> Result<(), AuthError> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let Some(origin) = req.headers().get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    if config.is_trusted_origin(origin) || is_same_origin(req, origin) {
+        return Ok(());
+    }
+    let header_auth_only =
+        req.headers().contains_key(AUTHORIZATION) && !req.headers().contains_key(COOKIE);
+    if header_auth_only {
+        return Ok(());
+    }
+    Err(AuthError::InvalidOrigin)
+}
+
+fn is_same_origin(req: &HttpRequest, origin: &str) -> bool {
+    let Some(host) = req.headers().get(HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    origin
+        .split_once("://")
+        .is_some_and(|(_, authority)| authority.trim_end_matches('/').eq_ignore_ascii_case(host))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn config() -> AuthConfig {
+        let mut c = AuthConfig::new("s");
+        c.trusted_origins = vec!["https://app.example".into()];
+        c
+    }
+
+    #[test]
+    fn untrusted_origin_is_refused_for_cookie_or_anonymous_posts() {
+        let req = TestRequest::post()
+            .insert_header((ORIGIN, "http://evil.example"))
+            .to_http_request();
+        assert!(matches!(
+            check_origin(&req, &config()),
+            Err(AuthError::InvalidOrigin)
+        ));
+        let req = TestRequest::post()
+            .insert_header((ORIGIN, "http://evil.example"))
+            .insert_header((COOKIE, "a=b"))
+            .insert_header((AUTHORIZATION, "Bearer x"))
+            .to_http_request();
+        assert!(check_origin(&req, &config()).is_err());
+    }
+
+    #[test]
+    fn trusted_same_origin_bearer_and_safe_methods_pass() {
+        let c = config();
+        let trusted = TestRequest::post()
+            .insert_header((ORIGIN, "https://app.example"))
+            .to_http_request();
+        assert!(check_origin(&trusted, &c).is_ok());
+        let same = TestRequest::post()
+            .insert_header((ORIGIN, "http://localhost:3000"))
+            .insert_header((HOST, "localhost:3000"))
+            .to_http_request();
+        assert!(check_origin(&same, &c).is_ok());
+        let bearer = TestRequest::post()
+            .insert_header((ORIGIN, "http://evil.example"))
+            .insert_header((AUTHORIZATION, "Bearer x"))
+            .to_http_request();
+        assert!(check_origin(&bearer, &c).is_ok());
+        let get = TestRequest::get()
+            .insert_header((ORIGIN, "http://evil.example"))
+            .to_http_request();
+        assert!(check_origin(&get, &c).is_ok());
+    }
+}
