@@ -50,12 +50,28 @@ pub fn build_auth(settings: &Settings, clock: Option<SharedClock>) -> Result<Aut
             connection_timeout: Duration::from_secs(settings.pool_timeout.max(1)),
         },
     )?;
-    let mut builder = Auth::builder(pool, auth_config(settings, secret))
-        .plugin(latchkey_api_key::ApiKeyPlugin::default());
+    Ok(assemble(pool, auth_config(settings, secret), clock))
+}
+
+/// The plugins the server mounts.
+fn api_key_plugin() -> latchkey_api_key::ApiKeyPlugin {
+    latchkey_api_key::ApiKeyPlugin::default()
+}
+
+/// Every migration set the server applies, core first.
+pub fn migration_sets() -> Vec<db::MigrationSet> {
+    std::iter::once(db::CORE_MIGRATIONS)
+        .chain(latchkey_session::Plugin::migrations(&api_key_plugin()))
+        .collect()
+}
+
+/// Core plus plugins over an open pool (tests assemble their own this way).
+pub fn assemble(pool: db::DbPool, config: AuthConfig, clock: Option<SharedClock>) -> Auth {
+    let mut builder = Auth::builder(pool, config).plugin(api_key_plugin());
     if let Some(clock) = clock {
         builder = builder.clock(clock);
     }
-    Ok(builder.build())
+    builder.build()
 }
 
 /// The whole application: request logging around the auth routes.

@@ -1,0 +1,169 @@
+//! The test application: the real `App` over a fresh database on either
+//! backend, a manual clock, and one-line helpers for users and requests.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use actix_web::http::header::HeaderMap;
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use latchkey::app::{assemble, build_app, migration_sets};
+use latchkey_session::db::Backend;
+use latchkey_session::testing::TestDb;
+use latchkey_session::{Auth, AuthConfig, ManualClock};
+use serde_json::{json, Value};
+
+pub use latchkey_session::both_backends;
+
+/// The secret every test app signs with.
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// A running app over its own database.
+pub struct TestApp {
+    pub auth: Auth,
+    pub clock: Arc<ManualClock>,
+    pub db: TestDb,
+}
+
+/// What a request answered.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The body as JSON (`Value::Null` for an empty body).
+    pub json: Value,
+    /// The raw body text.
+    pub text: String,
+}
+
+impl Answer {
+    /// A response header as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// Every `set-cookie` header.
+    pub fn cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    }
+
+    /// The error `code` of an error body.
+    pub fn code(&self) -> &str {
+        self.json["code"].as_str().unwrap_or("")
+    }
+}
+
+/// A signed-up user.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    /// The signed token from `set-auth-token`, for `Authorization: Bearer`.
+    pub bearer: String,
+    /// The raw token from the body.
+    pub raw_token: String,
+}
+
+impl TestApp {
+    /// A fresh app with default settings (bcrypt cost 4), or `None` when the
+    /// backend is unavailable outside CI.
+    pub fn new(backend: Backend) -> Option<Self> {
+        Self::with_config(backend, |_| {})
+    }
+
+    /// A fresh app whose configuration `adjust` may change.
+    pub fn with_config(backend: Backend, adjust: impl FnOnce(&mut AuthConfig)) -> Option<Self> {
+        let db = TestDb::new(backend, &migration_sets())?;
+        let mut config = AuthConfig::new(TEST_SECRET);
+        config.bcrypt_cost = 4;
+        adjust(&mut config);
+        let clock = ManualClock::new();
+        let auth = assemble(db.pool.clone(), config, Some(clock.clone()));
+        Some(TestApp { auth, clock, db })
+    }
+
+    /// Sends one request through a freshly initialised app.
+    pub async fn call(&self, req: TestRequest) -> Answer {
+        let app = test::init_service(build_app(self.auth.clone())).await;
+        let res = test::call_service(&app, req.to_request()).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = test::read_body(res).await;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            json,
+            text,
+        }
+    }
+
+    /// POSTs JSON.
+    pub async fn post(&self, path: &str, bearer: Option<&str>, body: Value) -> Answer {
+        let mut req = TestRequest::post().uri(path).set_json(body);
+        if let Some(b) = bearer {
+            req = req.insert_header(("authorization", format!("Bearer {b}")));
+        }
+        self.call(req).await
+    }
+
+    /// GETs a path.
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Answer {
+        let mut req = TestRequest::get().uri(path);
+        if let Some(b) = bearer {
+            req = req.insert_header(("authorization", format!("Bearer {b}")));
+        }
+        self.call(req).await
+    }
+
+    /// Signs up a user and returns their credentials.
+    pub async fn sign_up(&self, name: &str) -> TestUser {
+        let email = format!("{}@example.com", name.to_lowercase());
+        let password = "correct-horse-42".to_owned();
+        let answer = self
+            .post(
+                "/api/auth/sign-up/email",
+                None,
+                json!({"email": email, "password": password, "name": name}),
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "sign-up failed: {}",
+            answer.text
+        );
+        TestUser {
+            id: answer.json["user"]["id"].as_str().unwrap().to_owned(),
+            email,
+            password,
+            bearer: answer.header("set-auth-token").unwrap(),
+            raw_token: answer.json["token"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+/// Unwraps a test app or returns from the test (Postgres skipped loudly).
+#[macro_export]
+macro_rules! test_app {
+    ($backend:expr) => {
+        match common::TestApp::new($backend) {
+            Some(app) => app,
+            None => return,
+        }
+    };
+    ($backend:expr, $adjust:expr) => {
+        match common::TestApp::with_config($backend, $adjust) {
+            Some(app) => app,
+            None => return,
+        }
+    };
+}
