@@ -1,16 +1,71 @@
-//! latchkey's API-key plugin (better-auth's `apiKey()` on the wire).
+//! latchkey's API-key plugin: better-auth 1.7's `apiKey()` on the wire, with
+//! exact, atomic verification; a Rust API for trusted host applications
+//! ([`ApiKeys`]); and an actix extractor that protects host routes.
+
+pub mod db;
+pub mod error;
+pub mod handlers;
+pub mod keys;
+pub mod options;
+pub mod permissions;
+pub mod routes;
+pub mod server_auth;
+pub mod service;
+
+use std::sync::Arc;
 
 use actix_web::web;
-use latchkey_session::Plugin;
+use latchkey_session::db::MigrationSet;
+use latchkey_session::{AuthState, Plugin};
 
-/// The API-key plugin.
+pub use error::{ApiKeyError, Refusal};
+pub use keys::{HashedKey, PlainKey};
+pub use options::ApiKeyOptions;
+pub use service::verify::{Verified, VerifyRequest};
+pub use service::ApiKeys;
+
+/// What the API-key handlers share (`web::Data<ApiKeyState>`).
+#[derive(Debug, Clone)]
+pub struct ApiKeyState {
+    /// The service handle.
+    pub keys: ApiKeys,
+}
+
+/// The API-key plugin, mounted with `Auth::builder(..).plugin(ApiKeyPlugin::new(options))`.
 #[derive(Debug, Clone, Default)]
-pub struct ApiKeyPlugin;
+pub struct ApiKeyPlugin {
+    options: Arc<ApiKeyOptions>,
+}
+
+impl ApiKeyPlugin {
+    /// A plugin with these options.
+    pub fn new(options: ApiKeyOptions) -> Self {
+        Self {
+            options: Arc::new(options),
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Arc<ApiKeyOptions> {
+        &self.options
+    }
+}
 
 impl Plugin for ApiKeyPlugin {
     fn name(&self) -> &'static str {
         "api-key"
     }
 
-    fn configure(&self, _cfg: &mut web::ServiceConfig) {}
+    fn migrations(&self) -> Option<MigrationSet> {
+        Some(db::MIGRATIONS)
+    }
+
+    fn app_data(&self, cfg: &mut web::ServiceConfig, state: &AuthState) {
+        let keys = ApiKeys::from_state(state, self.options.clone());
+        cfg.app_data(web::Data::new(ApiKeyState { keys }));
+    }
+
+    fn configure(&self, cfg: &mut web::ServiceConfig, _state: &AuthState) {
+        routes::configure(cfg);
+    }
 }

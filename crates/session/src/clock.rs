@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
-/// A source of "now" in UTC, truncated to microseconds (what both databases keep).
+/// A source of "now" in UTC, truncated to milliseconds: what JavaScript
+/// dates (and so better-auth) keep, and what both databases compare exactly.
 pub trait Clock: Send + Sync + std::fmt::Debug + 'static {
     /// The current UTC time.
     fn now(&self) -> PrimitiveDateTime;
@@ -15,9 +16,8 @@ pub trait Clock: Send + Sync + std::fmt::Debug + 'static {
 /// Shared handle to a clock.
 pub type SharedClock = Arc<dyn Clock>;
 
-fn truncate_to_micros(at: OffsetDateTime) -> PrimitiveDateTime {
-    let micros = at.microsecond();
-    let at = at.replace_microsecond(micros).unwrap_or(at);
+fn truncate_to_millis(at: OffsetDateTime) -> PrimitiveDateTime {
+    let at = at.replace_millisecond(at.millisecond()).unwrap_or(at);
     PrimitiveDateTime::new(at.date(), at.time())
 }
 
@@ -27,7 +27,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> PrimitiveDateTime {
-        truncate_to_micros(OffsetDateTime::now_utc())
+        truncate_to_millis(OffsetDateTime::now_utc())
     }
 }
 
@@ -58,7 +58,7 @@ impl Clock for ManualClock {
         let micros = self.micros_since_epoch.load(Ordering::SeqCst);
         let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        truncate_to_micros(at)
+        truncate_to_millis(at)
     }
 }
 
@@ -76,8 +76,8 @@ mod tests {
     }
 
     #[test]
-    fn system_clock_keeps_microseconds_only() {
-        let now = SystemClock.now();
-        assert_eq!(now.nanosecond() % 1000, 0);
+    fn clocks_keep_milliseconds_only() {
+        assert_eq!(SystemClock.now().nanosecond() % 1_000_000, 0);
+        assert_eq!(ManualClock::new().now().nanosecond() % 1_000_000, 0);
     }
 }

@@ -43,7 +43,7 @@ pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::AuthConfig;
 pub use error::{AuthError, StorageError};
 pub use extract::{AuthenticatedUser, CurrentSession, MaybeSession};
-pub use state::{AuthState, Plugin, SessionSource};
+pub use state::{run_blocking, AuthState, Plugin, SessionSource};
 
 /// The base path better-auth serves under.
 pub const BASE_PATH: &str = "/api/auth";
@@ -145,7 +145,7 @@ impl Auth {
         let config = self.state.config.clone();
         let mut scope = web::scope(BASE_PATH).configure(routes::configure);
         for plugin in self.plugins.iter() {
-            scope = scope.configure(|c| plugin.configure(c));
+            scope = scope.configure(|c| plugin.configure(c, &self.state));
         }
         let scope =
             scope
@@ -154,7 +154,11 @@ impl Auth {
                     !config.trusted_origins.is_empty(),
                     cors(&config),
                 ));
-        cfg.app_data(self.state.clone()).service(scope);
+        cfg.app_data(self.state.clone());
+        for plugin in self.plugins.iter() {
+            plugin.app_data(cfg, &self.state);
+        }
+        cfg.service(scope);
     }
 }
 

@@ -83,8 +83,11 @@ pub trait Plugin: Send + Sync + 'static {
     fn migrations(&self) -> Option<MigrationSet> {
         None
     }
-    /// Registers app data and routes inside the `/api/auth` scope.
-    fn configure(&self, cfg: &mut web::ServiceConfig);
+    /// Registers app data and routes inside the `/api/auth` scope; `state`
+    /// gives the pool, clock and session configuration.
+    fn configure(&self, cfg: &mut web::ServiceConfig, state: &AuthState);
+    /// Registers app-wide data (visible to host routes and extractors too).
+    fn app_data(&self, _cfg: &mut web::ServiceConfig, _state: &AuthState) {}
     /// A way to resolve sessions this plugin offers.
     fn session_source(&self) -> Option<Arc<dyn SessionSource>> {
         None

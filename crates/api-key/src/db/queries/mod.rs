@@ -1,0 +1,4 @@
+//! Statements on `apikey`, each a plain function over `&mut DbConnection`.
+
+pub mod keys;
+pub mod verify;

@@ -1,0 +1,148 @@
+//! The hot path: one conditional `UPDATE … RETURNING` that admits a key and
+//! charges every counter (remaining, refill, rate-limit window) at once, or
+//! changes nothing. Concurrent verifies serialise on the row lock, and each
+//! re-evaluates the conditions against the row as the previous one left it,
+//! so a budget can never be overspent, on any number of server instances.
+//!
+//! The statement is the same on both backends except for timestamp
+//! arithmetic and placeholder syntax, which is the one place this file
+//! branches on the backend.
+
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable, Text, Timestamp};
+use latchkey_session::db::DbConnection;
+use time::PrimitiveDateTime;
+
+use crate::db::models::ApiKey;
+use crate::keys::HashedKey;
+
+/// What one verify may charge, and under which conditions.
+#[derive(Debug, Clone, Copy)]
+pub struct Consume<'a> {
+    /// Hash of the presented key.
+    pub hash: &'a HashedKey,
+    /// The time of the request.
+    pub now: PrimitiveDateTime,
+    /// The plugin-wide rate-limit switch.
+    pub rate_limit_enabled: bool,
+    /// The configuration the caller expects, if it names one.
+    pub config_id: Option<&'a str>,
+    /// When permissions were checked on a read, the `permissions` text they
+    /// were checked against: the update then only applies if unchanged.
+    pub checked_permissions: Option<Option<&'a str>>,
+}
+
+/// `$elapsed(ts, ms)`: at least `ms` milliseconds have passed since `ts`.
+/// `$open(ts, ms)`: less than `ms` milliseconds have passed since `ts`.
+const TEMPLATE: &str = r#"
+UPDATE apikey SET
+    remaining = CASE
+        WHEN remaining IS NULL THEN NULL
+        WHEN {REFILL_DUE} THEN "refillAmount" - 1
+        ELSE remaining - 1 END,
+    "lastRefillAt" = CASE
+        WHEN remaining IS NOT NULL AND {REFILL_DUE} THEN $2
+        ELSE "lastRefillAt" END,
+    "requestCount" = CASE
+        WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN 1
+        ELSE COALESCE("requestCount", 0) + 1 END,
+    "rateLimitWindowStart" = CASE
+        WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN $2
+        ELSE "rateLimitWindowStart" END,
+    "lastRequest" = $2,
+    "updatedAt" = $2
+WHERE key = $1
+    AND ($4 IS NULL OR "configId" = $4)
+    AND enabled IS NOT FALSE
+    AND ("expiresAt" IS NULL OR "expiresAt" > $2)
+    AND (NOT $5 OR permissions IS NOT DISTINCT FROM $6)
+    AND (remaining IS NULL OR remaining > 0 OR {REFILL_DUE})
+    AND (NOT {RL_ON} OR NOT {WINDOW_OPEN} OR COALESCE("requestCount", 0) < "rateLimitMax")
+RETURNING *"#;
+
+const REFILL_DUE: &str = r#"("refillInterval" IS NOT NULL AND "refillAmount" IS NOT NULL AND {ELAPSED(COALESCE("lastRefillAt", "createdAt"), "refillInterval")})"#;
+const RL_ON: &str = r#"($3 AND "rateLimitEnabled" IS NOT FALSE AND "rateLimitTimeWindow" IS NOT NULL AND "rateLimitMax" IS NOT NULL)"#;
+const WINDOW_OPEN: &str = r#"("rateLimitWindowStart" IS NOT NULL AND NOT {ELAPSED("rateLimitWindowStart", "rateLimitTimeWindow")})"#;
+
+/// Renders the statement for one backend.
+fn render(postgres: bool) -> String {
+    let elapsed = |ts: &str, ms: &str| {
+        if postgres {
+            format!("({ts} + {ms} * INTERVAL '1 millisecond' <= $2)")
+        } else {
+            let epoch_ms =
+                |x: &str| format!("CAST(ROUND(unixepoch({x}, 'subsec') * 1000) AS INTEGER)");
+            format!("({} + {ms} <= {})", epoch_ms(ts), epoch_ms("$2"))
+        }
+    };
+    let refill_due = REFILL_DUE.replace(
+        r#"{ELAPSED(COALESCE("lastRefillAt", "createdAt"), "refillInterval")}"#,
+        &elapsed(
+            r#"COALESCE("lastRefillAt", "createdAt")"#,
+            r#""refillInterval""#,
+        ),
+    );
+    let window_open = WINDOW_OPEN.replace(
+        r#"{ELAPSED("rateLimitWindowStart", "rateLimitTimeWindow")}"#,
+        &elapsed(r#""rateLimitWindowStart""#, r#""rateLimitTimeWindow""#),
+    );
+    let sql = TEMPLATE
+        .replace("{REFILL_DUE}", &refill_due)
+        .replace("{RL_ON}", RL_ON)
+        .replace("{WINDOW_OPEN}", &window_open);
+    if postgres {
+        sql
+    } else {
+        // SQLite's numbered parameters: `?2` is the second bind, like `$2`.
+        sql.replace('$', "?")
+    }
+}
+
+fn statement(postgres: bool) -> &'static str {
+    static PG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if postgres {
+        PG.get_or_init(|| render(true))
+    } else {
+        SQLITE.get_or_init(|| render(false))
+    }
+}
+
+macro_rules! bind_all {
+    ($sql:expr, $c:expr) => {
+        diesel::sql_query($sql)
+            .bind::<Text, _>($c.hash.as_str())
+            .bind::<Timestamp, _>($c.now)
+            .bind::<Bool, _>($c.rate_limit_enabled)
+            .bind::<Nullable<Text>, _>($c.config_id)
+            .bind::<Bool, _>($c.checked_permissions.is_some())
+            .bind::<Nullable<Text>, _>($c.checked_permissions.flatten())
+    };
+}
+
+/// Admits the key and charges it, returning the updated row; `None` when
+/// any condition refused it (nothing was changed then).
+pub fn consume(conn: &mut DbConnection, c: Consume<'_>) -> QueryResult<Option<ApiKey>> {
+    match conn {
+        DbConnection::Postgres(pg) => bind_all!(statement(true), c)
+            .get_result::<ApiKey>(pg)
+            .optional(),
+        DbConnection::Sqlite(lite) => bind_all!(statement(false), c)
+            .get_result::<ApiKey>(lite)
+            .optional(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn statements_have_no_unrendered_parts() {
+        for postgres in [true, false] {
+            let sql = render(postgres);
+            assert!(!sql.contains('{'), "{sql}");
+            assert_eq!(sql.contains('$'), postgres);
+        }
+    }
+}

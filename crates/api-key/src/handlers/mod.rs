@@ -1,0 +1,4 @@
+//! One file per endpoint.
+
+pub mod delete_expired;
+pub mod verify;

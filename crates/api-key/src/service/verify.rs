@@ -1,0 +1,189 @@
+//! Verification, in better-auth's order: configuration → enabled → expiry →
+//! permissions → remaining (with refill) → rate limit. Admission is one
+//! atomic statement ([`crate::db::queries::verify::consume`]); only a refusal
+//! reads the row again, to say why.
+
+use latchkey_session::db::DbConnection;
+use latchkey_session::run_blocking;
+use serde_json::{json, Value};
+use time::{Duration, PrimitiveDateTime};
+
+use super::ApiKeys;
+use crate::db::models::ApiKey;
+use crate::db::queries::{keys, verify};
+use crate::error::{ApiKeyError, Refusal};
+use crate::keys::PlainKey;
+use crate::permissions::{self, Permissions};
+
+/// What to verify a key against.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyRequest {
+    /// Every action of every resource here must be held by the key.
+    pub permissions: Option<Permissions>,
+    /// The configuration the key must belong to.
+    pub config_id: Option<String>,
+}
+
+/// The outcome of a verification.
+pub type Verified = Result<ApiKey, Refusal>;
+
+/// better-auth's verify answer: `{valid, error, key}`.
+pub fn verify_answer(outcome: &Verified) -> Value {
+    match outcome {
+        Ok(key) => json!({ "valid": true, "error": null, "key": key.to_json() }),
+        Err(refusal) => json!({ "valid": false, "error": refusal.to_json(), "key": null }),
+    }
+}
+
+/// How often a verify retries when its refusal and its re-read disagree
+/// (the row changed in between).
+const ATTEMPTS: usize = 3;
+
+fn ms(n: Option<i32>) -> Duration {
+    Duration::milliseconds(i64::from(n.unwrap_or(0)))
+}
+
+/// Whether `refillInterval` has passed since the last refill.
+fn refill_due(key: &ApiKey, now: PrimitiveDateTime) -> bool {
+    match (key.refill_interval, key.refill_amount) {
+        (Some(interval), Some(_)) => {
+            key.last_refill_at.unwrap_or(key.created_at) + ms(Some(interval)) <= now
+        }
+        _ => false,
+    }
+}
+
+/// Says why `consume` refused `key` (`None`: it should have been admitted,
+/// so the row changed meanwhile).
+fn classify(
+    key: Option<&ApiKey>,
+    request: &VerifyRequest,
+    rate_limit_enabled: bool,
+    now: PrimitiveDateTime,
+) -> Option<Refusal> {
+    let Some(key) = key else {
+        return Some(Refusal::InvalidApiKey);
+    };
+    if let Some(refusal) = static_refusal(key, request, now) {
+        return Some(refusal);
+    }
+    if key.remaining.is_some_and(|r| r <= 0) && !refill_due(key, now) {
+        return Some(Refusal::UsageExceeded);
+    }
+    let rate_limited = rate_limit_enabled && key.rate_limit_enabled != Some(false);
+    if let (true, Some(window), Some(max), Some(start)) = (
+        rate_limited,
+        key.rate_limit_time_window,
+        key.rate_limit_max,
+        key.rate_limit_window_start,
+    ) {
+        let resets_at = start + ms(Some(window));
+        if resets_at > now && key.request_count.unwrap_or(0) >= max {
+            return Some(Refusal::RateLimited {
+                try_again_in: (resets_at - now).whole_milliseconds() as i64,
+            });
+        }
+    }
+    None
+}
+
+/// The checks that need no counters: configuration, enabled, expiry, permissions.
+fn static_refusal(
+    key: &ApiKey,
+    request: &VerifyRequest,
+    now: PrimitiveDateTime,
+) -> Option<Refusal> {
+    if request
+        .config_id
+        .as_deref()
+        .is_some_and(|c| c != key.config_id)
+    {
+        return Some(Refusal::InvalidApiKey);
+    }
+    if key.enabled == Some(false) {
+        return Some(Refusal::KeyDisabled);
+    }
+    if key.expires_at.is_some_and(|at| at <= now) {
+        return Some(Refusal::KeyExpired);
+    }
+    if let Some(required) = &request.permissions {
+        let held = permissions::from_column(key.permissions.as_deref());
+        if !held.is_some_and(|held| permissions::grants(&held, required)) {
+            return Some(Refusal::MissingPermission);
+        }
+    }
+    None
+}
+
+/// Verifies and charges a key on one connection (the statements, no HTTP).
+pub fn verify_on(
+    conn: &mut DbConnection,
+    key: &PlainKey,
+    request: &VerifyRequest,
+    rate_limit_enabled: bool,
+    now: PrimitiveDateTime,
+) -> Result<Verified, ApiKeyError> {
+    if key.is_empty() {
+        return Ok(Err(Refusal::InvalidApiKey));
+    }
+    let hash = key.hash();
+    // Permissions live in a JSON column, checked here rather than in SQL:
+    // read first, then admit only if the permissions are still those checked.
+    let checked = match &request.permissions {
+        Some(_) => {
+            let row = keys::find_by_hash(conn, &hash)?;
+            match row
+                .as_ref()
+                .and_then(|row| static_refusal(row, request, now))
+            {
+                Some(refusal) => return Ok(Err(refusal)),
+                None if row.is_none() => return Ok(Err(Refusal::InvalidApiKey)),
+                None => row.and_then(|row| row.permissions),
+            }
+        }
+        None => None,
+    };
+    let mut last = Refusal::InvalidApiKey;
+    for _ in 0..ATTEMPTS {
+        let consume = verify::Consume {
+            hash: &hash,
+            now,
+            rate_limit_enabled,
+            config_id: request.config_id.as_deref(),
+            checked_permissions: request.permissions.as_ref().map(|_| checked.as_deref()),
+        };
+        if let Some(admitted) = verify::consume(conn, consume)? {
+            return Ok(Ok(admitted));
+        }
+        let row = keys::find_by_hash(conn, &hash)?;
+        match classify(row.as_ref(), request, rate_limit_enabled, now) {
+            Some(refusal) => return Ok(Err(refusal)),
+            None => last = Refusal::InvalidApiKey,
+        }
+    }
+    tracing::warn!("verify kept racing with concurrent changes; refusing");
+    Ok(Err(last))
+}
+
+impl ApiKeys {
+    /// Verifies a key and charges it exactly once if admitted. A refusal
+    /// charges nothing and deletes nothing.
+    pub async fn verify(
+        &self,
+        key: PlainKey,
+        request: VerifyRequest,
+    ) -> Result<Verified, ApiKeyError> {
+        let now = self.clock.now();
+        let rate_limit_enabled = self.options.rate_limit_enabled;
+        run_blocking(&self.pool, move |conn| {
+            verify_on(conn, &key, &request, rate_limit_enabled, now)
+        })
+        .await
+    }
+
+    /// Deletes every expired key; returns how many.
+    pub async fn delete_expired(&self) -> Result<usize, ApiKeyError> {
+        let now = self.clock.now();
+        run_blocking(&self.pool, move |conn| Ok(keys::delete_expired(conn, now)?)).await
+    }
+}

@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS apikey_key_unique;
+ALTER TABLE apikey DROP COLUMN IF EXISTS "rateLimitWindowStart";
