@@ -6,6 +6,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{App, Error};
+use latchkey_api_key::{ApiKeyOptions, ApiKeyPlugin};
 use latchkey_session::db::{self, PoolOptions};
 use latchkey_session::{Auth, AuthConfig, SharedClock};
 
@@ -50,24 +51,27 @@ pub fn build_auth(settings: &Settings, clock: Option<SharedClock>) -> Result<Aut
             connection_timeout: Duration::from_secs(settings.pool_timeout.max(1)),
         },
     )?;
-    Ok(assemble(pool, auth_config(settings, secret), clock))
-}
-
-/// The plugins the server mounts.
-fn api_key_plugin() -> latchkey_api_key::ApiKeyPlugin {
-    latchkey_api_key::ApiKeyPlugin::default()
+    Ok(assemble(
+        pool,
+        auth_config(settings, secret),
+        settings.api_key.options(),
+        clock,
+    ))
 }
 
 /// Every migration set the server applies, core first.
 pub fn migration_sets() -> Vec<db::MigrationSet> {
-    std::iter::once(db::CORE_MIGRATIONS)
-        .chain(latchkey_session::Plugin::migrations(&api_key_plugin()))
-        .collect()
+    vec![db::CORE_MIGRATIONS, latchkey_api_key::db::MIGRATIONS]
 }
 
 /// Core plus plugins over an open pool (tests assemble their own this way).
-pub fn assemble(pool: db::DbPool, config: AuthConfig, clock: Option<SharedClock>) -> Auth {
-    let mut builder = Auth::builder(pool, config).plugin(api_key_plugin());
+pub fn assemble(
+    pool: db::DbPool,
+    config: AuthConfig,
+    api_key: ApiKeyOptions,
+    clock: Option<SharedClock>,
+) -> Auth {
+    let mut builder = Auth::builder(pool, config).plugin(ApiKeyPlugin::new(api_key));
     if let Some(clock) = clock {
         builder = builder.clock(clock);
     }

@@ -67,6 +67,10 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "LATCHKEY_WORKERS", global = true)]
     pub workers: Option<usize>,
+
+    /// API-key plugin settings.
+    #[command(flatten)]
+    pub api_key: crate::api_key_config::ApiKeySettings,
 }
 
 /// Why the configuration cannot be used.

@@ -1,6 +1,7 @@
 //! The `latchkey` server: configuration, CLI and the assembled application.
 //! `main.rs` only parses arguments and calls [`run`].
 
+pub mod api_key_config;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -1,0 +1,264 @@
+//! `--api-key-<option>` / `LATCHKEY_API_KEY_<OPTION>` settings of the
+//! API-key plugin, with better-auth 1.7's defaults.
+
+use clap::{ArgAction, Args};
+use latchkey_api_key::ApiKeyOptions;
+use serde_json::{Map, Value};
+
+/// A boolean flag that also reads `true`/`false` from its variable.
+macro_rules! switch {
+    () => {
+        ArgAction::Set
+    };
+}
+
+/// API-key plugin settings.
+#[derive(Debug, Clone, Args)]
+pub struct ApiKeySettings {
+    /// Credential of trusted servers (header `x-latchkey-server-secret`); off when unset.
+    #[arg(
+        long,
+        env = "LATCHKEY_SERVER_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub server_secret: Option<String>,
+
+    /// Comma-separated request headers that carry an API key.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_HEADERS",
+        value_delimiter = ',',
+        default_value = "x-api-key",
+        global = true
+    )]
+    pub api_key_headers: Vec<String>,
+
+    /// Random characters in generated keys (and the minimum length of a key session).
+    #[arg(long, env = "LATCHKEY_API_KEY_DEFAULT_KEY_LENGTH", default_value_t = 64,
+          value_parser = clap::value_parser!(u16).range(16..=512), global = true)]
+    pub api_key_default_key_length: u16,
+
+    /// Prefix of keys created without one.
+    #[arg(long, env = "LATCHKEY_API_KEY_DEFAULT_PREFIX", global = true)]
+    pub api_key_default_prefix: Option<String>,
+
+    /// Shortest allowed prefix.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_MINIMUM_PREFIX_LENGTH",
+        default_value_t = 1,
+        global = true
+    )]
+    pub api_key_minimum_prefix_length: usize,
+
+    /// Longest allowed prefix.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_MAXIMUM_PREFIX_LENGTH",
+        default_value_t = 32,
+        global = true
+    )]
+    pub api_key_maximum_prefix_length: usize,
+
+    /// Shortest allowed name.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_MINIMUM_NAME_LENGTH",
+        default_value_t = 1,
+        global = true
+    )]
+    pub api_key_minimum_name_length: usize,
+
+    /// Longest allowed name.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_MAXIMUM_NAME_LENGTH",
+        default_value_t = 32,
+        global = true
+    )]
+    pub api_key_maximum_name_length: usize,
+
+    /// Create requires a name.
+    #[arg(long, env = "LATCHKEY_API_KEY_REQUIRE_NAME", action = switch!(), num_args = 0..=1,
+          default_value_t = false, default_missing_value = "true", global = true)]
+    pub api_key_require_name: bool,
+
+    /// Keys may carry metadata.
+    #[arg(long, env = "LATCHKEY_API_KEY_METADATA", action = switch!(), num_args = 0..=1,
+          default_value_t = false, default_missing_value = "true", global = true)]
+    pub api_key_metadata: bool,
+
+    /// Characters of the key kept in `start` for display.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_STARTING_CHARACTERS_LENGTH",
+        default_value_t = 6,
+        global = true
+    )]
+    pub api_key_starting_characters_length: usize,
+
+    /// Expiry (seconds) of keys created without `expiresIn`; none by default.
+    #[arg(long, env = "LATCHKEY_API_KEY_DEFAULT_EXPIRES_IN", global = true)]
+    pub api_key_default_expires_in: Option<i64>,
+
+    /// Clients may not choose an expiry.
+    #[arg(long, env = "LATCHKEY_API_KEY_DISABLE_CUSTOM_EXPIRES_TIME", action = switch!(), num_args = 0..=1,
+          default_value_t = false, default_missing_value = "true", global = true)]
+    pub api_key_disable_custom_expires_time: bool,
+
+    /// Smallest `expiresIn`, in days.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_MIN_EXPIRES_IN",
+        default_value_t = 1.0,
+        global = true
+    )]
+    pub api_key_min_expires_in: f64,
+
+    /// Largest `expiresIn`, in days.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_MAX_EXPIRES_IN",
+        default_value_t = 365.0,
+        global = true
+    )]
+    pub api_key_max_expires_in: f64,
+
+    /// Per-key rate limiting on verification.
+    #[arg(long, env = "LATCHKEY_API_KEY_RATE_LIMIT_ENABLED", action = switch!(), num_args = 0..=1,
+          default_value_t = true, default_missing_value = "true", global = true)]
+    pub api_key_rate_limit_enabled: bool,
+
+    /// Default rate-limit window of new keys, in milliseconds.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_RATE_LIMIT_TIME_WINDOW",
+        default_value_t = 86_400_000,
+        global = true
+    )]
+    pub api_key_rate_limit_time_window: i32,
+
+    /// Default admissions per window of new keys.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_RATE_LIMIT_MAX",
+        default_value_t = 10,
+        global = true
+    )]
+    pub api_key_rate_limit_max: i32,
+
+    /// Permissions of keys created without any, as JSON (`{"files":["read"]}`).
+    #[arg(long, env = "LATCHKEY_API_KEY_DEFAULT_PERMISSIONS", value_parser = parse_permissions, global = true)]
+    pub api_key_default_permissions: Option<Map<String, Value>>,
+
+    /// A valid key in the key header acts as its owner's session.
+    #[arg(long, env = "LATCHKEY_API_KEY_SESSIONS", action = switch!(), num_args = 0..=1,
+          default_value_t = false, default_missing_value = "true", global = true)]
+    pub api_key_sessions: bool,
+}
+
+fn parse_permissions(text: &str) -> Result<Map<String, Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map))
+            if map
+                .values()
+                .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string))) =>
+        {
+            Ok(map)
+        }
+        _ => Err("expected a JSON object of resource → list of actions".into()),
+    }
+}
+
+impl ApiKeySettings {
+    /// The plugin options these settings describe.
+    pub fn options(&self) -> ApiKeyOptions {
+        ApiKeyOptions {
+            api_key_headers: self
+                .api_key_headers
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
+            default_key_length: usize::from(self.api_key_default_key_length),
+            default_prefix: self.api_key_default_prefix.clone(),
+            minimum_prefix_length: self.api_key_minimum_prefix_length,
+            maximum_prefix_length: self.api_key_maximum_prefix_length,
+            minimum_name_length: self.api_key_minimum_name_length,
+            maximum_name_length: self.api_key_maximum_name_length,
+            require_name: self.api_key_require_name,
+            enable_metadata: self.api_key_metadata,
+            starting_characters_length: self.api_key_starting_characters_length,
+            default_expires_in: self.api_key_default_expires_in,
+            disable_custom_expires_time: self.api_key_disable_custom_expires_time,
+            min_expires_in_days: self.api_key_min_expires_in,
+            max_expires_in_days: self.api_key_max_expires_in,
+            rate_limit_enabled: self.api_key_rate_limit_enabled,
+            rate_limit_time_window: self.api_key_rate_limit_time_window,
+            rate_limit_max: self.api_key_rate_limit_max,
+            default_permissions: self.api_key_default_permissions.clone(),
+            enable_session_for_api_keys: self.api_key_sessions,
+            server_secret: self.server_secret.clone().filter(|s| !s.is_empty()),
+            ..ApiKeyOptions::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Probe {
+        #[command(flatten)]
+        settings: ApiKeySettings,
+    }
+
+    #[test]
+    fn defaults_are_better_auths() {
+        let probe = Probe::parse_from(["x"]);
+        let options = probe.settings.options();
+        let defaults = ApiKeyOptions::default();
+        assert_eq!(options.api_key_headers, defaults.api_key_headers);
+        assert_eq!(options.default_key_length, defaults.default_key_length);
+        assert_eq!(options.rate_limit_max, defaults.rate_limit_max);
+        assert_eq!(
+            options.rate_limit_time_window,
+            defaults.rate_limit_time_window
+        );
+        assert!(options.rate_limit_enabled);
+        assert!(!options.enable_metadata);
+        assert!(!options.enable_session_for_api_keys);
+        assert!(options.server_secret.is_none());
+    }
+
+    #[test]
+    fn flags_set_options() {
+        let probe = Probe::parse_from([
+            "x",
+            "--api-key-metadata",
+            "--api-key-sessions=true",
+            "--api-key-rate-limit-enabled=false",
+            "--api-key-headers",
+            "X-Key,x-other",
+            "--api-key-default-permissions",
+            r#"{"files":["read"]}"#,
+            "--server-secret",
+            "s3cret",
+        ]);
+        let options = probe.settings.options();
+        assert!(options.enable_metadata);
+        assert!(options.enable_session_for_api_keys);
+        assert!(!options.rate_limit_enabled);
+        assert_eq!(options.api_key_headers, vec!["x-key", "x-other"]);
+        assert!(options.default_permissions.is_some());
+        assert_eq!(options.server_secret.as_deref(), Some("s3cret"));
+    }
+
+    #[test]
+    fn bad_permissions_are_refused() {
+        assert!(Probe::try_parse_from(["x", "--api-key-default-permissions", "[1]"]).is_err());
+    }
+}
