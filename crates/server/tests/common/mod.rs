@@ -8,12 +8,16 @@ use actix_web::http::header::HeaderMap;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use latchkey::app::{assemble, build_app, migration_sets};
+use latchkey_api_key::ApiKeyOptions;
 use latchkey_session::db::Backend;
 use latchkey_session::testing::TestDb;
 use latchkey_session::{Auth, AuthConfig, ManualClock};
 use serde_json::{json, Value};
 
 pub use latchkey_session::both_backends;
+
+/// The trusted-server credential of test apps (`x-latchkey-server-secret`).
+pub const SERVER_SECRET: &str = "test-server-secret-0123456789abcdef";
 
 /// The secret every test app signs with.
 pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
@@ -80,12 +84,27 @@ impl TestApp {
 
     /// A fresh app whose configuration `adjust` may change.
     pub fn with_config(backend: Backend, adjust: impl FnOnce(&mut AuthConfig)) -> Option<Self> {
+        Self::with_options(backend, adjust, |_| {})
+    }
+
+    /// A fresh app whose session configuration and API-key options may change.
+    /// The API-key server secret is [`SERVER_SECRET`] unless changed.
+    pub fn with_options(
+        backend: Backend,
+        adjust: impl FnOnce(&mut AuthConfig),
+        adjust_keys: impl FnOnce(&mut ApiKeyOptions),
+    ) -> Option<Self> {
         let db = TestDb::new(backend, &migration_sets())?;
         let mut config = AuthConfig::new(TEST_SECRET);
         config.bcrypt_cost = 4;
         adjust(&mut config);
+        let mut options = ApiKeyOptions {
+            server_secret: Some(SERVER_SECRET.to_owned()),
+            ..ApiKeyOptions::default()
+        };
+        adjust_keys(&mut options);
         let clock = ManualClock::new();
-        let auth = assemble(db.pool.clone(), config, Some(clock.clone()));
+        let auth = assemble(db.pool.clone(), config, options, Some(clock.clone()));
         Some(TestApp { auth, clock, db })
     }
 
@@ -162,6 +181,12 @@ macro_rules! test_app {
     };
     ($backend:expr, $adjust:expr) => {
         match common::TestApp::with_config($backend, $adjust) {
+            Some(app) => app,
+            None => return,
+        }
+    };
+    ($backend:expr, $adjust:expr, $adjust_keys:expr) => {
+        match common::TestApp::with_options($backend, $adjust, $adjust_keys) {
             Some(app) => app,
             None => return,
         }
