@@ -81,6 +81,12 @@ pub enum ApiKeyError {
     /// Verification refused the key (key sessions and the extractor).
     #[error(transparent)]
     Refused(Refusal),
+    /// A host route needs a key and the request has none.
+    #[error("API key required.")]
+    MissingApiKey,
+    /// A host route refuses a disabled key or one lacking a permission (403).
+    #[error("{}", denied_message(.0))]
+    Denied(Refusal),
     /// A key shorter than the configured length (403, before any lookup).
     #[error("Invalid API key.")]
     MalformedApiKey,
@@ -142,10 +148,29 @@ pub enum ApiKeyError {
     OrganizationPluginRequired,
 }
 
+fn denied_message(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::MissingPermission => "The API key lacks a required permission.".to_owned(),
+        other => other.to_string(),
+    }
+}
+
 impl ApiKeyError {
+    /// How a host route answers a refusal: 401 for a key that is not
+    /// there, 403 for one that may not act, 429 for one out of budget.
+    pub fn for_host(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::KeyDisabled | Refusal::MissingPermission => ApiKeyError::Denied(refusal),
+            other => ApiKeyError::Refused(other),
+        }
+    }
+
     /// The stable code.
     pub fn code(&self) -> &'static str {
         match self {
+            ApiKeyError::MissingApiKey => "API_KEY_REQUIRED",
+            ApiKeyError::Denied(Refusal::MissingPermission) => "INSUFFICIENT_PERMISSIONS",
+            ApiKeyError::Denied(r) => r.code(),
             ApiKeyError::Auth(e) => e.code(),
             ApiKeyError::Refused(r) => r.code(),
             ApiKeyError::MalformedApiKey => "INVALID_API_KEY",
@@ -199,7 +224,8 @@ impl ResponseError for ApiKeyError {
             ApiKeyError::KeyNotFound => StatusCode::NOT_FOUND,
             ApiKeyError::UnauthorizedSession
             | ApiKeyError::InvalidReferenceId
-            | ApiKeyError::ServerCredentialRequired => StatusCode::UNAUTHORIZED,
+            | ApiKeyError::ServerCredentialRequired
+            | ApiKeyError::MissingApiKey => StatusCode::UNAUTHORIZED,
             ApiKeyError::OrganizationPluginRequired => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         }
@@ -263,6 +289,17 @@ mod tests {
                 "RATE_LIMITED",
             ),
             (ApiKeyError::MalformedApiKey, 403, "INVALID_API_KEY"),
+            (ApiKeyError::MissingApiKey, 401, "API_KEY_REQUIRED"),
+            (
+                ApiKeyError::Denied(Refusal::KeyDisabled),
+                403,
+                "KEY_DISABLED",
+            ),
+            (
+                ApiKeyError::Denied(Refusal::MissingPermission),
+                403,
+                "INSUFFICIENT_PERMISSIONS",
+            ),
             (ApiKeyError::KeyNotFound, 404, "KEY_NOT_FOUND"),
             (
                 ApiKeyError::UnauthorizedSession,

@@ -4,6 +4,7 @@
 
 pub mod db;
 pub mod error;
+pub mod extract;
 pub mod handlers;
 pub mod keys;
 pub mod options;
@@ -11,14 +12,16 @@ pub mod permissions;
 pub mod routes;
 pub mod server_auth;
 pub mod service;
+pub mod session;
 
 use std::sync::Arc;
 
 use actix_web::web;
 use latchkey_session::db::MigrationSet;
-use latchkey_session::{AuthState, Plugin};
+use latchkey_session::{AuthState, Plugin, SessionSource};
 
 pub use error::{ApiKeyError, Refusal};
+pub use extract::{KeyRequirement, VerifiedKey};
 pub use keys::{HashedKey, PlainKey};
 pub use options::ApiKeyOptions;
 pub use service::verify::{Verified, VerifyRequest};
@@ -67,5 +70,11 @@ impl Plugin for ApiKeyPlugin {
 
     fn configure(&self, cfg: &mut web::ServiceConfig, _state: &AuthState) {
         routes::configure(cfg);
+    }
+
+    fn session_source(&self) -> Option<Arc<dyn SessionSource>> {
+        self.options
+            .enable_session_for_api_keys
+            .then(|| Arc::new(session::ApiKeySessions) as Arc<dyn SessionSource>)
     }
 }

@@ -2,6 +2,8 @@
 //! backend, a manual clock, and one-line helpers for users and requests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod keys;
+
 use std::sync::Arc;
 
 use actix_web::http::header::HeaderMap;

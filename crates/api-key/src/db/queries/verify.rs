@@ -58,7 +58,13 @@ WHERE key = $1
     AND (NOT $5 OR permissions IS NOT DISTINCT FROM $6)
     AND (remaining IS NULL OR remaining > 0 OR {REFILL_DUE})
     AND (NOT {RL_ON} OR NOT {WINDOW_OPEN} OR COALESCE("requestCount", 0) < "rateLimitMax")
-RETURNING *"#;
+RETURNING id, "configId" AS config_id, name, start, "referenceId" AS reference_id,
+    prefix, key, "refillInterval" AS refill_interval, "refillAmount" AS refill_amount,
+    "lastRefillAt" AS last_refill_at, enabled, "rateLimitEnabled" AS rate_limit_enabled,
+    "rateLimitTimeWindow" AS rate_limit_time_window, "rateLimitMax" AS rate_limit_max,
+    "requestCount" AS request_count, remaining, "lastRequest" AS last_request,
+    "expiresAt" AS expires_at, "createdAt" AS created_at, "updatedAt" AS updated_at,
+    permissions, metadata, "rateLimitWindowStart" AS rate_limit_window_start"#;
 
 const REFILL_DUE: &str = r#"("refillInterval" IS NOT NULL AND "refillAmount" IS NOT NULL AND {ELAPSED(COALESCE("lastRefillAt", "createdAt"), "refillInterval")})"#;
 const RL_ON: &str = r#"($3 AND "rateLimitEnabled" IS NOT FALSE AND "rateLimitTimeWindow" IS NOT NULL AND "rateLimitMax" IS NOT NULL)"#;
@@ -142,6 +148,8 @@ mod tests {
         for postgres in [true, false] {
             let sql = render(postgres);
             assert!(!sql.contains('{'), "{sql}");
+            // Every column comes back under the field name QueryableByName reads.
+            assert_eq!(sql.matches(" AS ").count(), 15, "{sql}");
             assert_eq!(sql.contains('$'), postgres);
         }
     }

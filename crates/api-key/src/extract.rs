@@ -1,0 +1,103 @@
+//! Protecting host routes with API keys: the [`VerifiedKey`] extractor.
+//!
+//! ```no_run
+//! use actix_web::{web, HttpResponse};
+//! use latchkey_api_key::extract::{KeyRequirement, VerifiedKey};
+//!
+//! async fn report(key: VerifiedKey) -> HttpResponse {
+//!     HttpResponse::Ok().body(format!("hello, {}", key.owner_id()))
+//! }
+//!
+//! fn routes(cfg: &mut web::ServiceConfig) {
+//!     cfg.service(
+//!         web::resource("/reports")
+//!             .app_data(KeyRequirement::permissions([("reports", &["read"][..])]))
+//!             .route(web::get().to(report)),
+//!     );
+//! }
+//! ```
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+
+use crate::db::models::ApiKey;
+use crate::error::ApiKeyError;
+use crate::permissions::Permissions;
+use crate::service::verify::VerifyRequest;
+use crate::session::presented_key;
+use crate::ApiKeyState;
+
+/// What a route demands of a key, registered with `.app_data(...)` on a
+/// resource or scope (none registered: any valid key).
+#[derive(Debug, Clone, Default)]
+pub struct KeyRequirement {
+    /// Every action of every resource here must be held.
+    pub permissions: Option<Permissions>,
+}
+
+impl KeyRequirement {
+    /// Requires these permissions: `[("files", &["read", "write"][..])]`.
+    pub fn permissions<'a>(required: impl IntoIterator<Item = (&'a str, &'a [&'a str])>) -> Self {
+        let map = required
+            .into_iter()
+            .map(|(resource, actions)| {
+                (
+                    resource.to_owned(),
+                    actions.iter().map(|a| (*a).to_owned()).collect(),
+                )
+            })
+            .collect();
+        Self {
+            permissions: Some(map),
+        }
+    }
+}
+
+/// A request admitted by its API key: verified and charged exactly once.
+/// Missing or unknown key: 401; disabled or lacking a permission: 403; used
+/// up or rate-limited: 429 with `Retry-After`; all as `{code, message}`.
+#[derive(Debug, Clone)]
+pub struct VerifiedKey {
+    /// The key record after this request was counted (no secret).
+    pub key: ApiKey,
+}
+
+impl VerifiedKey {
+    /// The owner (`referenceId`, a user id for user-owned keys).
+    pub fn owner_id(&self) -> &str {
+        &self.key.reference_id
+    }
+}
+
+impl FromRequest for VerifiedKey {
+    type Error = ApiKeyError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiKeyError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<ApiKeyState>>().cloned();
+        let requirement = req
+            .app_data::<KeyRequirement>()
+            .cloned()
+            .unwrap_or_default();
+        let key = state
+            .as_ref()
+            .and_then(|s| presented_key(req, &s.keys.options().api_key_headers));
+        Box::pin(async move {
+            let state = state.ok_or(ApiKeyError::Auth(latchkey_session::AuthError::Internal))?;
+            let key = key
+                .filter(|k| !k.is_empty())
+                .ok_or(ApiKeyError::MissingApiKey)?;
+            let request = VerifyRequest {
+                permissions: requirement.permissions,
+                config_id: None,
+            };
+            match state.keys.verify(key, request).await? {
+                Ok(key) => Ok(VerifiedKey { key }),
+                Err(refusal) => Err(ApiKeyError::for_host(refusal)),
+            }
+        })
+    }
+}
