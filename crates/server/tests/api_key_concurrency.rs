@@ -1,0 +1,194 @@
+//! Exactness under concurrency: a budget is never overspent, whatever the
+//! number of concurrent verifies or of server processes sharing the database.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use actix_web::test;
+use common::both_backends;
+use common::keys::{insert_key, stored, verify_request};
+use latchkey::app::build_app;
+use latchkey_api_key::PlainKey;
+use latchkey_session::db::Backend;
+use serde_json::{json, Value};
+
+/// Sends `n` verifies of `key` at once through one app; returns the answers.
+async fn burst(app: &common::TestApp, key: &PlainKey, n: usize) -> Vec<Value> {
+    let service = test::init_service(build_app(app.auth.clone())).await;
+    let calls = (0..n).map(|_| {
+        let req = verify_request(json!({ "key": key.expose() })).to_request();
+        test::call_and_read_body_json::<_, _, Value>(&service, req)
+    });
+    futures_util::future::join_all(calls).await
+}
+
+fn count(answers: &[Value], code: Option<&str>) -> usize {
+    answers
+        .iter()
+        .filter(|a| match code {
+            None => a["valid"] == json!(true),
+            Some(code) => a["error"]["code"] == json!(code),
+        })
+        .count()
+}
+
+both_backends!(
+    remaining_100_admits_exactly_100_of_300,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        let (key, _) = insert_key(&app, "o", |k| {
+            k.remaining = Some(100);
+            k.rate_limit_enabled = Some(false);
+        });
+        let answers = burst(&app, &key, 300).await;
+        assert_eq!(count(&answers, None), 100);
+        assert_eq!(count(&answers, Some("USAGE_EXCEEDED")), 200);
+        let row = stored(&app, &key).unwrap();
+        assert_eq!(row.remaining, Some(0));
+        assert_eq!(row.request_count, Some(100));
+    }
+);
+
+both_backends!(
+    rate_limit_10_admits_exactly_10_of_50_and_charges_10,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        let (key, _) = insert_key(&app, "o", |k| {
+            k.remaining = Some(1000);
+            k.rate_limit_max = Some(10);
+            k.rate_limit_time_window = Some(3_600_000);
+        });
+        let answers = burst(&app, &key, 50).await;
+        assert_eq!(count(&answers, None), 10);
+        assert_eq!(count(&answers, Some("RATE_LIMITED")), 40);
+        assert_eq!(stored(&app, &key).unwrap().remaining, Some(990));
+    }
+);
+
+/// A `latchkey` process on a free loopback port.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap()
+}
+
+/// One HTTP/1.1 request on a fresh connection; returns (status, body).
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response.split_once("\r\n\r\n")?.1.to_owned();
+    Some((status, body))
+}
+
+fn start_server(database_url: &str) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--workers",
+            "2",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
+        .env("LATCHKEY_SERVER_SECRET", common::SERVER_SECRET)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server { child, port };
+    // Wait (bounded) until it answers.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while http(port, "GET", "/api/auth/ok", &[], "").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "latchkey did not start on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
+}
+
+#[actix_web::test]
+async fn two_server_processes_never_overspend_postgres() {
+    let app = test_app!(Backend::Postgres);
+    let (key, _) = insert_key(&app, "o", |k| {
+        k.remaining = Some(100);
+        k.rate_limit_enabled = Some(false);
+    });
+    let servers = [start_server(&app.db.url), start_server(&app.db.url)];
+    let ports: Vec<u16> = servers.iter().map(|s| s.port).collect();
+    let body = json!({ "key": key.expose() }).to_string();
+    let threads: Vec<_> = (0..30)
+        .map(|t| {
+            let (ports, body) = (ports.clone(), body.clone());
+            std::thread::spawn(move || {
+                (0..10)
+                    .map(|i| {
+                        let port = ports[(t + i) % ports.len()];
+                        let headers = [
+                            ("content-type", "application/json"),
+                            ("x-latchkey-server-secret", common::SERVER_SECRET),
+                        ];
+                        let (status, text) =
+                            http(port, "POST", "/api/auth/api-key/verify", &headers, &body)
+                                .expect("server answers");
+                        assert_eq!(status, 200, "{text}");
+                        serde_json::from_str::<Value>(&text).unwrap()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let answers: Vec<Value> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(answers.len(), 300);
+    assert_eq!(count(&answers, None), 100);
+    assert_eq!(count(&answers, Some("USAGE_EXCEEDED")), 200);
+    let row = stored(&app, &key).unwrap();
+    assert_eq!(row.remaining, Some(0));
+    assert_eq!(row.request_count, Some(100));
+}
