@@ -1,25 +1,33 @@
 //! better-auth's origin check and CORS for trusted origins.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{web, HttpRequest};
+use actix_web::{web, HttpRequest, ResponseError};
 
 use crate::config::AuthConfig;
 use crate::error::AuthError;
 use crate::state::AuthState;
 
-/// Middleware form of [`check_origin`] for the `/api/auth` scope.
+/// Middleware form of [`check_origin`] for the `/api/auth` scope. A refusal
+/// is answered here as a response, not returned as an `Err`, so the outer
+/// middleware (CORS, logging) sees an ordinary 403.
 pub async fn origin_guard(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if let Some(state) = req.app_data::<web::Data<AuthState>>() {
-        check_origin(req.request(), &state.config)?;
+        if let Err(refused) = check_origin(req.request(), &state.config) {
+            return Ok(req
+                .into_response(refused.error_response())
+                .map_into_right_body());
+        }
     }
-    next.call(req).await
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// Refuses a state-changing request from an untrusted `Origin` unless it
