@@ -45,6 +45,17 @@ struct Resolution {
     session: Option<CurrentSession>,
     /// A credential was presented but did not lead to a session.
     rejected: bool,
+    /// This request pushed the session's expiry forward (`updateAge`).
+    refreshed: bool,
+}
+
+/// True when resolving this request's session pushed its expiry forward
+/// (get-session then re-sends the cookie, as better-auth does, so a browser's
+/// cookie lives as long as the session).
+pub fn session_refreshed(req: &HttpRequest) -> bool {
+    req.extensions()
+        .get::<Resolution>()
+        .is_some_and(|r| r.refreshed)
 }
 
 /// Resolves (once per request) the caller's session.
@@ -84,6 +95,7 @@ async fn resolve_uncached(
             return Ok(Resolution {
                 session: Some(session),
                 rejected: false,
+                refreshed: false,
             });
         }
     }
@@ -95,12 +107,14 @@ async fn resolve_uncached(
         return Ok(Resolution {
             session: None,
             rejected: has_credential(req, state.config.session_cookie_name()),
+            refreshed: false,
         });
     };
     let session = load_session(state, token.clone()).await?;
     Ok(Resolution {
         rejected: session.is_none(),
-        session: session.map(|(session, user)| CurrentSession {
+        refreshed: session.as_ref().is_some_and(|(_, _, refreshed)| *refreshed),
+        session: session.map(|(session, user, _)| CurrentSession {
             session,
             user,
             display_token: token.expose().to_owned(),
@@ -141,11 +155,12 @@ fn presented_token(
     verify_signed(secret, cookie.value()).map(|t| (t, AuthMethod::Cookie))
 }
 
-/// Loads a live session and refreshes its expiry when `updateAge` has passed.
+/// Loads a live session and refreshes its expiry when `updateAge` has
+/// passed; the flag says whether this call refreshed it.
 async fn load_session(
     state: &AuthState,
     token: SessionToken,
-) -> Result<Option<(Session, User)>, AuthError> {
+) -> Result<Option<(Session, User, bool)>, AuthError> {
     let now = state.clock.now();
     let expires_in = state.config.session_expires_in;
     let update_age = state.config.session_update_age;
@@ -155,14 +170,16 @@ async fn load_session(
                 return Ok(None);
             };
             // better-auth: refresh once the session is `updateAge` old.
+            let mut refreshed = false;
             if session.expires_at - expires_in + update_age <= now {
                 let new_expiry = now + expires_in;
                 if sessions::extend(conn, &session.id, session.expires_at, new_expiry, now)? {
                     session.expires_at = new_expiry;
                     session.updated_at = now;
+                    refreshed = true;
                 }
             }
-            Ok::<_, StorageError>(Some((session, user)))
+            Ok::<_, StorageError>(Some((session, user, refreshed)))
         })
         .await
         .map_err(AuthError::from)

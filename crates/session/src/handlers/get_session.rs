@@ -3,10 +3,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 
-use crate::cookies::clear_session;
-use crate::extract::{credential_rejected, CurrentSession, MaybeSession};
+use crate::cookies::{attach_session, clear_session};
+use crate::extract::{
+    credential_rejected, session_refreshed, AuthMethod, CurrentSession, MaybeSession,
+};
 use crate::state::AuthState;
 use crate::time_format::format;
+use crate::tokens::SessionToken;
 
 /// The JSON of a session as better-auth answers it.
 pub fn session_json(current: &CurrentSession, token: &str) -> Value {
@@ -32,10 +35,21 @@ pub async fn get_session(
     let mut response = HttpResponse::Ok();
     response.insert_header(("cache-control", "no-store"));
     match session.0 {
-        Some(current) => response.json(json!({
-            "session": session_json(&current, &current.display_token),
-            "user": current.user,
-        })),
+        Some(current) => {
+            // A refreshed session gets a fresh cookie (and `set-auth-token`),
+            // as better-auth does, so the browser's cookie does not expire
+            // before the session it names.
+            let own_token = matches!(current.method, AuthMethod::Bearer | AuthMethod::Cookie);
+            if own_token && session_refreshed(&req) {
+                if let Some(token) = SessionToken::from_presented(&current.display_token) {
+                    attach_session(&mut response, &state.config, &token);
+                }
+            }
+            response.json(json!({
+                "session": session_json(&current, &current.display_token),
+                "user": current.user,
+            }))
+        }
         None => {
             if credential_rejected(&req) {
                 clear_session(&mut response, &state.config);
