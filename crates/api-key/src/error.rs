@@ -218,16 +218,27 @@ impl ResponseError for ApiKeyError {
         match self {
             ApiKeyError::Auth(e) => e.status_code(),
             ApiKeyError::Refused(r) => r.status(),
-            ApiKeyError::MalformedApiKey | ApiKeyError::InvalidServerCredential => {
-                StatusCode::FORBIDDEN
-            }
+            ApiKeyError::MalformedApiKey
+            | ApiKeyError::InvalidServerCredential
+            | ApiKeyError::Denied(_) => StatusCode::FORBIDDEN,
             ApiKeyError::KeyNotFound => StatusCode::NOT_FOUND,
             ApiKeyError::UnauthorizedSession
             | ApiKeyError::InvalidReferenceId
             | ApiKeyError::ServerCredentialRequired
             | ApiKeyError::MissingApiKey => StatusCode::UNAUTHORIZED,
             ApiKeyError::OrganizationPluginRequired => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
+            ApiKeyError::ServerOnlyProperty
+            | ApiKeyError::InvalidMetadataType
+            | ApiKeyError::MetadataDisabled
+            | ApiKeyError::RefillAmountAndIntervalRequired
+            | ApiKeyError::RefillIntervalAndAmountRequired
+            | ApiKeyError::ExpiresInTooSmall
+            | ApiKeyError::ExpiresInTooLarge
+            | ApiKeyError::KeyDisabledExpiration
+            | ApiKeyError::InvalidPrefixLength
+            | ApiKeyError::InvalidNameLength
+            | ApiKeyError::NameRequired
+            | ApiKeyError::NoValuesToUpdate => StatusCode::BAD_REQUEST,
         }
     }
 

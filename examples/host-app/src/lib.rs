@@ -1,0 +1,39 @@
+//! A host application's own routes, protected by latchkey: a page for
+//! signed-in users and an API for key holders.
+
+use actix_web::{web, HttpResponse};
+use latchkey_api_key::{KeyRequirement, VerifiedKey};
+use latchkey_session::{Auth, AuthenticatedUser};
+use serde_json::json;
+
+/// `GET /me`: needs a signed-in user (bearer token or session cookie).
+async fn me(AuthenticatedUser(current): AuthenticatedUser) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "id": current.user.id, "email": current.user.email }))
+}
+
+/// `GET /api/ping`: needs any valid API key in `x-api-key`; each call
+/// counts against the key's `remaining` and rate limit.
+async fn ping(key: VerifiedKey) -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "pong": true,
+        "owner": key.owner_id(),
+        "remaining": key.key.remaining,
+    }))
+}
+
+/// `GET /api/reports`: needs a key holding `reports: [read]`.
+async fn reports(key: VerifiedKey) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "reports": [], "owner": key.owner_id() }))
+}
+
+/// Mounts latchkey under `/api/auth` and the host's own routes beside it.
+pub fn configure(auth: &Auth, cfg: &mut web::ServiceConfig) {
+    auth.configure(cfg);
+    cfg.route("/me", web::get().to(me))
+        .route("/api/ping", web::get().to(ping))
+        .service(
+            web::resource("/api/reports")
+                .app_data(KeyRequirement::permissions([("reports", &["read"][..])]))
+                .route(web::get().to(reports)),
+        );
+}
