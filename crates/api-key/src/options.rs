@@ -48,6 +48,9 @@ pub struct ApiKeyOptions {
     pub enable_session_for_api_keys: bool,
     /// The credential of trusted servers (`x-latchkey-server-secret`); off when `None`.
     pub server_secret: Option<String>,
+    /// How long expired and used-up keys are kept before the sweep deletes
+    /// them (`None`: until deleted by hand or by delete-all-expired).
+    pub retired_key_retention: Option<time::Duration>,
 }
 
 impl std::fmt::Debug for ApiKeyOptions {
@@ -92,6 +95,7 @@ impl Default for ApiKeyOptions {
             default_permissions: None,
             enable_session_for_api_keys: false,
             server_secret: None,
+            retired_key_retention: None,
         }
     }
 }

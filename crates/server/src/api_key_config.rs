@@ -152,6 +152,16 @@ pub struct ApiKeySettings {
     #[arg(long, env = "LATCHKEY_API_KEY_DEFAULT_PERMISSIONS", value_parser = parse_permissions, global = true)]
     pub api_key_default_permissions: Option<Map<String, Value>>,
 
+    /// Days an expired or used-up key is kept before the sweep deletes it
+    /// (unset: kept until deleted).
+    #[arg(long, env = "LATCHKEY_API_KEY_RETENTION_DAYS", global = true)]
+    pub api_key_retention_days: Option<u32>,
+
+    /// Minutes between retention sweeps.
+    #[arg(long, env = "LATCHKEY_API_KEY_SWEEP_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub api_key_sweep_minutes: u64,
+
     /// A valid key in the key header acts as its owner's session.
     #[arg(long, env = "LATCHKEY_API_KEY_SESSIONS", action = switch!(), num_args = 0..=1,
           default_value_t = false, default_missing_value = "true", global = true)]
@@ -200,6 +210,9 @@ impl ApiKeySettings {
             default_permissions: self.api_key_default_permissions.clone(),
             enable_session_for_api_keys: self.api_key_sessions,
             server_secret: self.server_secret.clone().filter(|s| !s.is_empty()),
+            retired_key_retention: self
+                .api_key_retention_days
+                .map(|days| time::Duration::days(i64::from(days))),
             ..ApiKeyOptions::default()
         }
     }

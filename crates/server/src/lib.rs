@@ -11,6 +11,28 @@ use actix_web::HttpServer;
 use crate::app::{build_app, build_auth, StartError};
 use crate::cli::{Cli, Command};
 
+/// Deletes retired API keys periodically when a retention is configured.
+fn spawn_retention_sweep(auth: &latchkey_session::Auth, settings: &config::Settings) {
+    let options = settings.api_key.options();
+    if options.retired_key_retention.is_none() {
+        return;
+    }
+    let state = auth.state();
+    let keys = latchkey_api_key::ApiKeys::from_state(&state, std::sync::Arc::new(options));
+    let every = std::time::Duration::from_secs(settings.api_key.api_key_sweep_minutes * 60);
+    actix_web::rt::spawn(async move {
+        let mut ticks = actix_web::rt::time::interval(every);
+        loop {
+            ticks.tick().await;
+            match keys.sweep_retired().await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "retired API keys deleted"),
+                Err(e) => tracing::warn!(error = %e, "retention sweep failed; will retry"),
+            }
+        }
+    });
+}
+
 /// Runs the command line. Errors are one line each, for `main` to print.
 pub async fn run(cli: Cli) -> Result<(), StartError> {
     let settings = cli.settings;
@@ -20,6 +42,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         tracing::info!(applied, "database is up to date");
         return Ok(());
     }
+    spawn_retention_sweep(&auth, &settings);
     let addr = settings.addr.clone();
     let mut server = HttpServer::new(move || build_app(auth.clone()));
     if let Some(workers) = settings.workers {

@@ -2,6 +2,7 @@
 //! host applications, and what the HTTP handlers call.
 
 pub mod manage;
+pub mod retention;
 pub mod verify;
 
 use std::sync::Arc;

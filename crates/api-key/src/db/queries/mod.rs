@@ -1,4 +1,5 @@
 //! Statements on `apikey`, each a plain function over `&mut DbConnection`.
 
 pub mod keys;
+pub mod retention;
 pub mod verify;
