@@ -3,7 +3,7 @@
 use actix_web::web;
 use latchkey_session::routes::route;
 
-use crate::handlers::{delete_expired, verify};
+use crate::handlers::{create, delete, delete_expired, get, list, update, verify};
 
 /// Registers the API-key routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -14,5 +14,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(route(
         "/api-key/delete-all-expired-api-keys",
         web::post().to(delete_expired::delete_all_expired_api_keys),
+    ))
+    .service(route(
+        "/api-key/create",
+        web::post().to(create::create_api_key),
+    ))
+    .service(route("/api-key/get", web::get().to(get::get_api_key)))
+    .service(route("/api-key/list", web::get().to(list::list_api_keys)))
+    .service(route(
+        "/api-key/update",
+        web::post().to(update::update_api_key),
+    ))
+    .service(route(
+        "/api-key/delete",
+        web::post().to(delete::delete_api_key),
     ));
 }

@@ -2,3 +2,10 @@
 
 pub mod delete_expired;
 pub mod verify;
+pub mod create;
+pub mod delete;
+pub mod get;
+pub mod input;
+pub mod list;
+pub mod query;
+pub mod update;
