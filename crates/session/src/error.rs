@@ -16,11 +16,18 @@ pub enum StorageError {
 }
 
 impl StorageError {
-    /// True when the failure means "try again later" rather than a bug.
+    /// True when the failure means "try again later" rather than a bug:
+    /// no connection, a connection that died, or (SQLite) a database another
+    /// process kept locked for longer than the busy timeout.
     pub fn is_unavailable(&self) -> bool {
         use diesel::result::{DatabaseErrorKind, Error};
         match self {
             StorageError::Unavailable(_) => true,
+            StorageError::Query(Error::DatabaseError(DatabaseErrorKind::Unknown, info)) => {
+                let message = info.message();
+                message.starts_with("database is locked")
+                    || message.starts_with("database table is locked")
+            }
             StorageError::Query(Error::DatabaseError(kind, _)) => matches!(
                 kind,
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand
@@ -195,6 +202,38 @@ mod tests {
         for (error, status, code) in cases {
             assert_eq!(error.status_code().as_u16(), status, "{code}");
             assert_eq!(error.code(), code);
+        }
+    }
+
+    #[test]
+    fn outages_are_503_and_other_storage_failures_500() {
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        let db = |kind, message: &str| {
+            StorageError::Query(Error::DatabaseError(kind, Box::new(message.to_owned())))
+        };
+        let unavailable = [
+            StorageError::Unavailable("timed out waiting for connection".into()),
+            db(
+                Kind::ClosedConnection,
+                "SSL connection has been closed unexpectedly",
+            ),
+            db(Kind::UnableToSendCommand, "no connection to the server"),
+            db(Kind::Unknown, "database is locked"),
+            db(Kind::Unknown, "database table is locked: session"),
+            StorageError::Query(Error::BrokenTransactionManager),
+        ];
+        for e in unavailable {
+            let text = e.to_string();
+            assert_eq!(AuthError::from(e).status_code().as_u16(), 503, "{text}");
+        }
+        let broken = [
+            db(Kind::Unknown, "no such table: session"),
+            db(Kind::UniqueViolation, "duplicate key"),
+            StorageError::Query(Error::NotFound),
+        ];
+        for e in broken {
+            let text = e.to_string();
+            assert_eq!(AuthError::from(e).status_code().as_u16(), 500, "{text}");
         }
     }
 
