@@ -264,7 +264,8 @@ pub fn list_owned(conn: &mut DbConnection, filter: &ListFilter<'_>) -> QueryResu
         query = query.then_order_by(apikey::created_at.asc());
     }
     query = query.then_order_by(apikey::id.asc());
-    if let Some(limit) = filter.limit {
+    // SQLite has no OFFSET without LIMIT.
+    if let Some(limit) = filter.limit.or(filter.offset.map(|_| i64::MAX)) {
         query = query.limit(limit);
     }
     if let Some(offset) = filter.offset {
