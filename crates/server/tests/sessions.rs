@@ -723,12 +723,14 @@ both_backends!(
                 }
             })
             .collect();
+        // Signed-looking values whose signature does not verify are ignored,
+        // as better-auth's bearer plugin ignores them: no session, and no
+        // cookies cleared (nothing was presented as far as it is concerned).
         let forged = [
             format!("{token}.{flipped}"),
             format!("{token}.AAAA"),
             format!("{token}."),
             format!("{}x.{signature}", &token[..31]),
-            "not a token".to_owned(),
         ];
         for value in &forged {
             let session = get_with(
@@ -738,12 +740,14 @@ both_backends!(
             )
             .await;
             assert_eq!(session.text, "null", "{value}");
-            unauthorized(&app.get(LIST, Some(value)).await, &alice);
+            assert!(session.cookies().is_empty(), "{value}");
+            let listed = app.get(LIST, Some(value)).await;
+            unauthorized(&listed, &alice);
+            assert!(listed.cookies().is_empty(), "{value}");
             let cookie = format!("{COOKIE}={value}");
-            assert_eq!(
-                get_with(&app, GET_SESSION, ("cookie", &cookie)).await.text,
-                "null"
-            );
+            let by_cookie = get_with(&app, GET_SESSION, ("cookie", &cookie)).await;
+            assert_eq!(by_cookie.text, "null");
+            assert!(by_cookie.cookies().is_empty(), "{value}");
         }
         // The raw token inside a signed cookie is not enough.
         let cookie = format!("{COOKIE}={token}");
@@ -751,10 +755,58 @@ both_backends!(
             get_with(&app, GET_SESSION, ("cookie", &cookie)).await.text,
             "null"
         );
+        // Other schemes and empty bearers are no credential at all.
         for header in ["Basic abc", "Bearer", "Bearer ", token] {
             let answer = get_with(&app, LIST, ("authorization", header)).await;
             unauthorized(&answer, &alice);
+            assert!(answer.cookies().is_empty(), "{header}");
         }
+        // A forged bearer beside a valid cookie: the bearer is ignored and
+        // the cookie still works.
+        let good_cookie = format!("{COOKIE}={}", alice.bearer);
+        let both = app
+            .call(
+                TestRequest::get()
+                    .uri(GET_SESSION)
+                    .insert_header(("authorization", format!("Bearer {}", forged[0])))
+                    .insert_header(("cookie", good_cookie.as_str())),
+            )
+            .await;
+        assert_eq!(both.json["user"]["id"], alice.id.as_str());
+    }
+);
+
+both_backends!(
+    dead_tokens_clear_cookies_on_every_route,
+    |backend: Backend| async move {
+        // A token with a valid signature (or a raw one) that names no live
+        // session: better-auth expires the cookies, on get-session and on
+        // protected routes alike.
+        let app = test_app!(backend);
+        let alice = app.sign_up("Alice").await;
+        let _ = app.post(SIGN_OUT, Some(&alice.bearer), json!({})).await;
+        for credential in [
+            alice.bearer.as_str(),
+            alice.raw_token.as_str(),
+            "not a token",
+        ] {
+            let session = app.get(GET_SESSION, Some(credential)).await;
+            assert_eq!(session.text, "null");
+            assert_cookies_cleared(&session);
+            let listed = app.get(LIST, Some(credential)).await;
+            unauthorized(&listed, &alice);
+            assert_cookies_cleared(&listed);
+            let revoke = app.post(REVOKE_OTHERS, Some(credential), json!({})).await;
+            unauthorized(&revoke, &alice);
+            assert_cookies_cleared(&revoke);
+        }
+        let cookie = format!("{COOKIE}={}", alice.bearer);
+        let by_cookie = get_with(&app, LIST, ("cookie", &cookie)).await;
+        unauthorized(&by_cookie, &alice);
+        assert_cookies_cleared(&by_cookie);
+        // Sign-out sets the cookies itself, once.
+        let out = app.post(SIGN_OUT, Some(&alice.bearer), json!({})).await;
+        assert_cookies_cleared(&out);
     }
 );
 

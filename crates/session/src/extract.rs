@@ -40,7 +40,7 @@ pub struct CurrentSession {
 }
 
 /// The outcome of looking at a request's credentials, cached per request.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Resolution {
     session: Option<CurrentSession>,
     /// A credential was presented but did not lead to a session.
@@ -65,8 +65,9 @@ pub async fn resolve_session(
     Ok(resolve(req).await?.session)
 }
 
-/// True when the request presented a session credential that did not work
-/// (get-session then clears the cookies, as better-auth does).
+/// True when the request presented a session token that led to no live
+/// session (the cookies are then cleared, as better-auth does). A bearer
+/// with a bad signature is ignored, not rejected.
 pub fn credential_rejected(req: &HttpRequest) -> bool {
     req.extensions()
         .get::<Resolution>()
@@ -99,16 +100,19 @@ async fn resolve_uncached(
             });
         }
     }
-    let Some((token, method)) = presented_token(
+    let (token, method) = match presented_token(
         req,
         &state.config.secret,
         state.config.session_cookie_name(),
-    ) else {
-        return Ok(Resolution {
-            session: None,
-            rejected: has_credential(req, state.config.session_cookie_name()),
-            refreshed: false,
-        });
+    ) {
+        Presented::Token(token, method) => (token, method),
+        Presented::Nothing => return Ok(Resolution::default()),
+        Presented::Unknown => {
+            return Ok(Resolution {
+                rejected: true,
+                ..Resolution::default()
+            })
+        }
     };
     let session = load_session(state, token.clone()).await?;
     Ok(Resolution {
@@ -123,36 +127,47 @@ async fn resolve_uncached(
     })
 }
 
-fn has_credential(req: &HttpRequest, cookie_name: &str) -> bool {
-    req.headers().contains_key(AUTHORIZATION) || req.cookie(cookie_name).is_some()
+/// What a request presents as its session, as better-auth's bearer plugin
+/// and cookie reader see it.
+enum Presented {
+    /// Nothing usable: no credential, another scheme, an empty bearer, or a
+    /// signature that does not verify (all ignored, nothing to clear).
+    Nothing,
+    /// A raw bearer value that cannot be a token (better-auth signs it, looks
+    /// it up and finds nothing).
+    Unknown,
+    /// A token to look up.
+    Token(SessionToken, AuthMethod),
 }
 
 /// The token a request presents: a bearer token (signed or raw), else the
-/// signed cookie. A bad signature means no token.
-fn presented_token(
-    req: &HttpRequest,
-    secret: &str,
-    cookie_name: &str,
-) -> Option<(SessionToken, AuthMethod)> {
-    if let Some(value) = req
+/// signed cookie. A bearer whose signature does not verify is ignored, and
+/// the cookie is used as if it were absent.
+fn presented_token(req: &HttpRequest, secret: &str, cookie_name: &str) -> Presented {
+    let bearer = req
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-    {
-        let (scheme, credential) = value.trim().split_once(' ')?;
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return None;
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, credential)| credential.trim())
+        .filter(|credential| !credential.is_empty());
+    if let Some(credential) = bearer {
+        if !(credential.contains('.') || credential.contains('%')) {
+            return match SessionToken::from_presented(credential) {
+                Some(token) => Presented::Token(token, AuthMethod::Bearer),
+                None => Presented::Unknown,
+            };
         }
-        let credential = credential.trim();
-        let token = if credential.contains('.') || credential.contains('%') {
-            verify_signed(secret, credential)
-        } else {
-            SessionToken::from_presented(credential)
-        };
-        return token.map(|t| (t, AuthMethod::Bearer));
+        if let Some(token) = verify_signed(secret, credential) {
+            return Presented::Token(token, AuthMethod::Bearer);
+        }
     }
-    let cookie = req.cookie(cookie_name)?;
-    verify_signed(secret, cookie.value()).map(|t| (t, AuthMethod::Cookie))
+    req.cookie(cookie_name)
+        .and_then(|cookie| verify_signed(secret, cookie.value()))
+        .map_or(Presented::Nothing, |token| {
+            Presented::Token(token, AuthMethod::Cookie)
+        })
 }
 
 /// Loads a live session and refreshes its expiry when `updateAge` has

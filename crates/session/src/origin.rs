@@ -8,12 +8,16 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, ResponseError};
 
 use crate::config::AuthConfig;
+use crate::cookies::clear_session_on;
 use crate::error::AuthError;
+use crate::extract::credential_rejected;
 use crate::state::AuthState;
 
-/// Middleware form of [`check_origin`] for the `/api/auth` scope. A refusal
-/// is answered here as a response, not returned as an `Err`, so the outer
-/// middleware (CORS, logging) sees an ordinary 403.
+/// Middleware of the `/api/auth` scope. Before the handler: [`check_origin`];
+/// a refusal is answered here as a response, not returned as an `Err`, so
+/// the outer middleware (CORS, logging) sees an ordinary 403. After it: when
+/// the request presented a session token that led to no live session, the
+/// session cookies are expired, as better-auth does on every route.
 pub async fn origin_guard(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -25,9 +29,17 @@ pub async fn origin_guard(
                 .map_into_right_body());
         }
     }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_left_body)
+    let mut res = next.call(req).await?;
+    let config = res
+        .request()
+        .app_data::<web::Data<AuthState>>()
+        .map(|s| s.config.clone());
+    if let Some(config) = config {
+        if credential_rejected(res.request()) {
+            clear_session_on(res.response_mut(), &config);
+        }
+    }
+    Ok(res.map_into_left_body())
 }
 
 /// Refuses a state-changing request from an untrusted `Origin` unless it
