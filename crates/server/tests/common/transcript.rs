@@ -27,7 +27,9 @@
 //!             .expect_response("verify expired key again", json!({"status": 200, "headers": {…}, "body": {…}}))
 //!             // … or a check of your own
 //!             .check("get expired key", |answer, bindings| { …; Ok(()) })
-//!             .type_only("tryAgainIn"),
+//!             .type_only("tryAgainIn")
+//!             // documented additions of latchkey's
+//!             .extra_field("userId"),
 //!     )
 //!     .await;
 //! let bearer = replay.bindings().signed_token(3);
@@ -46,7 +48,8 @@
 //!   value its JSON type. Literal values (`"Alice"`, `false`, `86400000`, error
 //!   messages) must be equal unless [`Plan::types_only`] or [`Plan::type_only`]
 //!   says otherwise; the error `code` is always compared. `ipAddress` is
-//!   type-only by default (better-auth's harness saw `""`).
+//!   type-only by default (better-auth's harness saw `""`). Fields the
+//!   reference lacks are errors unless named by [`Plan::extra_field`].
 //! - Response headers that the reference keeps (content-type, set-auth-token,
 //!   set-cookie, access-control-*, cache-control, retry-after, rate-limit
 //!   headers) must be present exactly when the reference has them; set-cookie
@@ -441,6 +444,7 @@ pub struct Plan {
     checks: HashMap<String, Check>,
     server_only: Option<ServerOnly>,
     type_only: HashSet<String>,
+    extra_fields: HashSet<String>,
     extra_headers: Vec<String>,
     compare_values: bool,
 }
@@ -462,6 +466,7 @@ impl Plan {
             checks: HashMap::new(),
             server_only: None,
             type_only: ["ipAddress".to_owned()].into_iter().collect(),
+            extra_fields: HashSet::new(),
             extra_headers: Vec::new(),
             compare_values: true,
         }
@@ -525,6 +530,14 @@ impl Plan {
     /// Compares every field by JSON type only (the error `code` still by value).
     pub fn types_only(mut self) -> Self {
         self.compare_values = false;
+        self
+    }
+
+    /// Allows latchkey to answer a field named `field` in objects where the
+    /// reference has none (a documented addition, such as `userId` beside
+    /// `referenceId` on API keys).
+    pub fn extra_field(mut self, field: &str) -> Self {
+        self.extra_fields.insert(field.to_owned());
         self
     }
 
@@ -860,7 +873,9 @@ impl Comparison<'_> {
                 for key in want.keys().filter(|k| !got.contains_key(*k)) {
                     self.problem(format!("{path}.{key} missing"));
                 }
-                for key in got.keys().filter(|k| !want.contains_key(*k)) {
+                let extra =
+                    |k: &&String| !want.contains_key(*k) && !self.plan.extra_fields.contains(*k);
+                for key in got.keys().filter(extra) {
                     self.problem(format!("{path}.{key} not in the reference"));
                 }
                 for (key, want) in want {
