@@ -7,6 +7,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{App, Error};
 use latchkey_api_key::{ApiKeyOptions, ApiKeyPlugin};
+use latchkey_jwt::{JwtOptions, JwtPlugin};
 use latchkey_session::db::{self, PoolOptions};
 use latchkey_session::{Auth, AuthConfig, SharedClock};
 
@@ -51,17 +52,22 @@ pub fn build_auth(settings: &Settings, clock: Option<SharedClock>) -> Result<Aut
             connection_timeout: Duration::from_secs(settings.pool_timeout.max(1)),
         },
     )?;
-    Ok(assemble(
+    Ok(assemble_with(
         pool,
         auth_config(settings, secret),
         settings.api_key.options(),
+        settings.jwt.options(),
         clock,
     ))
 }
 
 /// Every migration set the server applies, core first.
 pub fn migration_sets() -> Vec<db::MigrationSet> {
-    vec![db::CORE_MIGRATIONS, latchkey_api_key::db::MIGRATIONS]
+    vec![
+        db::CORE_MIGRATIONS,
+        latchkey_api_key::db::MIGRATIONS,
+        latchkey_jwt::db::MIGRATIONS,
+    ]
 }
 
 /// Core plus plugins over an open pool (tests assemble their own this way).
@@ -71,7 +77,20 @@ pub fn assemble(
     api_key: ApiKeyOptions,
     clock: Option<SharedClock>,
 ) -> Auth {
-    let mut builder = Auth::builder(pool, config).plugin(ApiKeyPlugin::new(api_key));
+    assemble_with(pool, config, api_key, JwtOptions::default(), clock)
+}
+
+/// [`assemble`] with jwt plugin options.
+pub fn assemble_with(
+    pool: db::DbPool,
+    config: AuthConfig,
+    api_key: ApiKeyOptions,
+    jwt: JwtOptions,
+    clock: Option<SharedClock>,
+) -> Auth {
+    let mut builder = Auth::builder(pool, config)
+        .plugin(ApiKeyPlugin::new(api_key))
+        .plugin(JwtPlugin::new(jwt));
     if let Some(clock) = clock {
         builder = builder.clock(clock);
     }

@@ -71,6 +71,10 @@ pub struct Settings {
     /// API-key plugin settings.
     #[command(flatten)]
     pub api_key: crate::api_key_config::ApiKeySettings,
+
+    /// jwt plugin settings.
+    #[command(flatten)]
+    pub jwt: crate::jwt_config::JwtSettings,
 }
 
 /// Why the configuration cannot be used.

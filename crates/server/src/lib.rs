@@ -5,6 +5,7 @@ pub mod api_key_config;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod jwt_config;
 
 use actix_web::HttpServer;
 

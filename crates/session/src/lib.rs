@@ -37,13 +37,16 @@ pub mod tokens;
 use std::sync::Arc;
 
 use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
 use actix_web::{middleware, web};
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use config::AuthConfig;
 pub use error::{AuthError, StorageError};
 pub use extract::{AuthenticatedUser, CurrentSession, MaybeSession};
-pub use state::{run_blocking, AuthState, Plugin, SessionSource};
+pub use state::{run_blocking, AuthState, Plugin, ResponseHook, SessionSource};
 
 /// The base path better-auth serves under.
 pub const BASE_PATH: &str = "/api/auth";
@@ -147,19 +150,48 @@ impl Auth {
         for plugin in self.plugins.iter() {
             scope = scope.configure(|c| plugin.configure(c, &self.state));
         }
-        let scope =
-            scope
-                .wrap(middleware::from_fn(origin::origin_guard))
-                .wrap(middleware::Condition::new(
-                    !config.trusted_origins.is_empty(),
-                    cors(&config),
-                ));
+        let hooks: Vec<_> = self
+            .plugins
+            .iter()
+            .filter_map(|p| p.response_hook())
+            .collect();
+        let scope = scope
+            .wrap(middleware::from_fn(origin::origin_guard))
+            .wrap(middleware::Condition::new(
+                !config.trusted_origins.is_empty(),
+                cors(&config),
+            ))
+            .wrap(middleware::Condition::new(
+                !hooks.is_empty(),
+                middleware::from_fn(run_response_hooks),
+            ));
         cfg.app_data(self.state.clone());
+        cfg.app_data(web::Data::new(ResponseHooks(hooks)));
         for plugin in self.plugins.iter() {
             plugin.app_data(cfg, &self.state);
         }
         cfg.service(scope);
     }
+}
+
+/// The plugins' [`ResponseHook`]s, as app data for [`run_response_hooks`].
+struct ResponseHooks(Vec<Arc<dyn ResponseHook>>);
+
+/// Runs every plugin's [`ResponseHook`] after the auth scope answered.
+async fn run_response_hooks(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let hooks = req.app_data::<web::Data<ResponseHooks>>().cloned();
+    let mut res = next.call(req).await?;
+    if let Some(hooks) = hooks {
+        let request = res.request().clone();
+        let status = res.status();
+        for hook in &hooks.0 {
+            hook.after(&request, status, res.headers_mut()).await;
+        }
+    }
+    Ok(res)
 }
 
 /// CORS for the trusted origins (none configured: no CORS headers at all,

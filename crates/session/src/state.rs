@@ -75,6 +75,20 @@ pub trait SessionSource: Send + Sync + 'static {
     ) -> LocalBoxFuture<'a, Result<Option<CurrentSession>, actix_web::Error>>;
 }
 
+/// A plugin's step after a handler of the `/api/auth` scope answered
+/// (better-auth's `hooks.after`): it may add response headers, e.g. the jwt
+/// plugin's `set-auth-jwt` on get-session. It runs outside CORS, so it sees
+/// (and may extend) `Access-Control-Expose-Headers`.
+pub trait ResponseHook: Send + Sync + 'static {
+    /// Adjusts the headers of the answer to `req`, which had `status`.
+    fn after<'a>(
+        &'a self,
+        req: &'a actix_web::HttpRequest,
+        status: actix_web::http::StatusCode,
+        headers: &'a mut actix_web::http::header::HeaderMap,
+    ) -> LocalBoxFuture<'a, ()>;
+}
+
 /// A plugin: routes under the auth scope, tables, and optionally a session source.
 pub trait Plugin: Send + Sync + 'static {
     /// Short name for logs.
@@ -90,6 +104,10 @@ pub trait Plugin: Send + Sync + 'static {
     fn app_data(&self, _cfg: &mut web::ServiceConfig, _state: &AuthState) {}
     /// A way to resolve sessions this plugin offers.
     fn session_source(&self) -> Option<Arc<dyn SessionSource>> {
+        None
+    }
+    /// A step after every answer of the auth scope this plugin offers.
+    fn response_hook(&self) -> Option<Arc<dyn ResponseHook>> {
         None
     }
 }

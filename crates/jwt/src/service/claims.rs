@@ -1,0 +1,126 @@
+//! What the tokens say. Session JWTs carry better-auth's default payload
+//! (the user object, `sub` = user id); API-key JWTs carry the key's owner,
+//! id, configuration and permissions.
+
+use latchkey_api_key::db::models::{parse_json_column, ApiKey};
+use latchkey_session::db::models::User;
+use serde_json::{json, Map, Value};
+use time::{Duration, PrimitiveDateTime};
+
+use crate::options::JwtOptions;
+
+/// Seconds since the Unix epoch.
+pub fn unix(at: PrimitiveDateTime) -> i64 {
+    at.assume_utc().unix_timestamp()
+}
+
+fn registered(
+    mut claims: Map<String, Value>,
+    sub: &str,
+    iat: PrimitiveDateTime,
+    exp: PrimitiveDateTime,
+    options: &JwtOptions,
+    origin: &str,
+) -> Map<String, Value> {
+    claims.insert("iat".into(), json!(unix(iat)));
+    claims.insert("sub".into(), json!(sub));
+    claims.insert("exp".into(), json!(unix(exp)));
+    claims.insert("iss".into(), json!(options.issuer_for(origin)));
+    claims.insert("aud".into(), options.audience_for(origin));
+    claims
+}
+
+/// better-auth's session JWT: `iat`, the user's fields, `sub`, `exp`, `iss`, `aud`.
+pub fn for_session(
+    user: &User,
+    now: PrimitiveDateTime,
+    options: &JwtOptions,
+    origin: &str,
+) -> Map<String, Value> {
+    let fields = match serde_json::to_value(user) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    registered(
+        fields,
+        &user.id,
+        now,
+        now + options.expires_in,
+        options,
+        origin,
+    )
+}
+
+/// The expiry of an API-key JWT: its lifetime, cut at the key's own expiry.
+pub fn api_key_expiry(
+    key: &ApiKey,
+    now: PrimitiveDateTime,
+    lifetime: Duration,
+) -> PrimitiveDateTime {
+    let exp = now + lifetime;
+    key.expires_at.map_or(exp, |key_exp| exp.min(key_exp))
+}
+
+/// An API-key JWT: `sub` = the key's owner, `apiKeyId`, `configId`, `permissions`.
+pub fn for_api_key(
+    key: &ApiKey,
+    now: PrimitiveDateTime,
+    options: &JwtOptions,
+    origin: &str,
+) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("apiKeyId".into(), json!(key.id));
+    fields.insert("configId".into(), json!(key.config_id));
+    fields.insert(
+        "permissions".into(),
+        parse_json_column(key.permissions.as_deref()),
+    );
+    let exp = api_key_expiry(key, now, options.api_key_expires_in);
+    registered(fields, &key.reference_id, now, exp, options, origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn api_key_tokens_never_outlive_their_key() {
+        let now = datetime!(2026-01-01 0:00);
+        let mut key = ApiKey {
+            id: "k".into(),
+            config_id: "default".into(),
+            name: None,
+            start: None,
+            reference_id: "u".into(),
+            prefix: None,
+            key: "h".into(),
+            refill_interval: None,
+            refill_amount: None,
+            last_refill_at: None,
+            enabled: Some(true),
+            rate_limit_enabled: None,
+            rate_limit_time_window: None,
+            rate_limit_max: None,
+            request_count: None,
+            remaining: None,
+            last_request: None,
+            expires_at: None,
+            created_at: now,
+            updated_at: now,
+            permissions: Some(r#"{"files":["read"]}"#.into()),
+            metadata: None,
+            rate_limit_window_start: None,
+        };
+        let five = Duration::minutes(5);
+        assert_eq!(api_key_expiry(&key, now, five), now + five);
+        key.expires_at = Some(now + Duration::minutes(2));
+        assert_eq!(api_key_expiry(&key, now, five), now + Duration::minutes(2));
+        let claims = for_api_key(&key, now, &JwtOptions::default(), "http://o");
+        assert_eq!(claims["sub"], json!("u"));
+        assert_eq!(claims["apiKeyId"], json!("k"));
+        assert_eq!(claims["permissions"], json!({"files": ["read"]}));
+        assert_eq!(claims["exp"], json!(unix(now) + 120));
+        assert_eq!(claims["aud"], json!("http://o"));
+    }
+}
