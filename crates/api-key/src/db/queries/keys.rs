@@ -282,3 +282,7 @@ pub fn count_owned(
 ) -> QueryResult<i64> {
     owned_by(owner, config_id).count().get_result(conn)
 }
+
+#[cfg(test)]
+#[path = "keys_tests.rs"]
+mod tests;
