@@ -22,6 +22,9 @@ pub enum StartError {
     /// Database URL, connection or migration problem.
     #[error(transparent)]
     Database(#[from] db::DbError),
+    /// JWT signing keys could not be rotated or pruned.
+    #[error("JWT signing keys: {0}")]
+    Jwt(#[from] latchkey_jwt::JwtError),
     /// Cannot listen.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

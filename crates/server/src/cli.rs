@@ -23,4 +23,21 @@ pub enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Manage the JWT signing keys.
+    Jwks {
+        /// What to do with them.
+        #[command(subcommand)]
+        action: JwksAction,
+    },
+}
+
+/// `latchkey jwks …`.
+#[derive(Debug, Clone, Copy, Subcommand, PartialEq, Eq)]
+pub enum JwksAction {
+    /// Retire the signing key now and create a new one (printed). The old
+    /// public key stays in the JWK set until every token it signed has
+    /// expired (`--jwt-grace-days`); running servers switch within a minute.
+    Rotate,
+    /// Delete keys whose grace period is over.
+    Prune,
 }

@@ -34,6 +34,21 @@ fn spawn_retention_sweep(auth: &latchkey_session::Auth, settings: &config::Setti
     });
 }
 
+/// `latchkey jwks rotate|prune`: prints the new key id, or how many were deleted.
+async fn jwks_command(
+    auth: &latchkey_session::Auth,
+    settings: &config::Settings,
+    action: cli::JwksAction,
+) -> Result<(), StartError> {
+    let options = std::sync::Arc::new(settings.jwt.options());
+    let jwts = latchkey_jwt::Jwts::from_state(&auth.state(), options);
+    match action {
+        cli::JwksAction::Rotate => println!("{}", jwts.rotate().await?),
+        cli::JwksAction::Prune => println!("{}", jwts.prune().await?),
+    }
+    Ok(())
+}
+
 /// Runs the command line. Errors are one line each, for `main` to print.
 pub async fn run(cli: Cli) -> Result<(), StartError> {
     let settings = cli.settings;
@@ -42,6 +57,9 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     if cli.command == Some(Command::Migrate) {
         tracing::info!(applied, "database is up to date");
         return Ok(());
+    }
+    if let Some(Command::Jwks { action }) = cli.command {
+        return jwks_command(&auth, &settings, action).await;
     }
     spawn_retention_sweep(&auth, &settings);
     let addr = settings.addr.clone();

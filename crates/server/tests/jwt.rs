@@ -221,3 +221,155 @@ both_backends!(tokens_expire_on_the_clock, |backend: Backend| async move {
     app.clock.advance(Duration::seconds(1));
     assert_eq!(app.check(&token).await.err(), Some(VerifyError::Expired));
 });
+
+/// The session JWT from `/token`.
+async fn session_jwt(app: &common::TestApp, bearer: &str) -> String {
+    let answer = app.get("/api/auth/token", Some(bearer)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    answer.json["token"].as_str().unwrap().to_owned()
+}
+
+fn kids(set: &Value) -> Vec<String> {
+    set["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+both_backends!(
+    a_rotated_out_key_verifies_until_its_tokens_expire,
+    |backend: Backend| async move {
+        // Grace 0: the key stays exactly as long as a token it signed can live
+        // (15 minutes, plus the minute another process may still sign with it).
+        let (app, options) = jwt_app!(backend, |jwt, _| jwt.grace_period = Duration::ZERO);
+        let alice = app.sign_up("Alice").await;
+        let old = session_jwt(&app, &alice.bearer).await;
+        let old_kid = header(&old)["kid"].as_str().unwrap().to_owned();
+        // `latchkey jwks rotate` from another process.
+        let new_kid = app.jwts(&options).rotate().await.unwrap();
+        assert_ne!(new_kid, old_kid);
+        assert_eq!(kids(&app.jwks().await), [new_kid.clone(), old_kid.clone()]);
+        // The app notices within its signer cache's minute.
+        app.clock.advance(Duration::seconds(61));
+        let new = session_jwt(&app, &alice.bearer).await;
+        assert_eq!(header(&new)["kid"], json!(new_kid));
+        assert!(app.check(&old).await.is_ok(), "old token still verifies");
+        // Until it expires…
+        app.clock.advance(Duration::seconds(900 - 61));
+        assert_eq!(app.check(&old).await.err(), Some(VerifyError::Expired));
+        // …and once the grace is over the key leaves the set.
+        app.clock.advance(Duration::seconds(61));
+        assert_eq!(kids(&app.jwks().await), std::slice::from_ref(&new_kid));
+        assert_eq!(app.check(&old).await.err(), Some(VerifyError::UnknownKey));
+        assert!(app.check(&new).await.is_err(), "expired by now");
+        let fresh = session_jwt(&app, &alice.bearer).await;
+        assert!(app.check(&fresh).await.is_ok());
+        // prune deletes the retired row; the JWK set is unchanged.
+        assert_eq!(app.jwts(&options).prune().await.unwrap(), 1);
+        assert_eq!(kids(&app.jwks().await), [new_kid]);
+    }
+);
+
+both_backends!(keys_rotate_automatically, |backend: Backend| async move {
+    let (app, _) = jwt_app!(backend, |jwt, _| {
+        jwt.rotation_interval = Some(Duration::days(1));
+        jwt.grace_period = Duration::days(2);
+    });
+    let alice = app.sign_up("Alice").await;
+    let first = session_jwt(&app, &alice.bearer).await;
+    app.clock.advance(Duration::hours(23));
+    assert_eq!(
+        header(&session_jwt(&app, &alice.bearer).await)["kid"],
+        header(&first)["kid"]
+    );
+    app.clock.advance(Duration::hours(1));
+    let second = session_jwt(&app, &alice.bearer).await;
+    assert_ne!(header(&second)["kid"], header(&first)["kid"]);
+    let set = app.jwks().await;
+    assert_eq!(
+        set["keys"].as_array().unwrap().len(),
+        2,
+        "old key kept for the grace"
+    );
+    assert!(app.check(&second).await.is_ok());
+    let rows = latchkey_jwt::db::queries::all(&mut app.db.pool.get().unwrap()).unwrap();
+    assert!(rows
+        .iter()
+        .all(|r| r.expires_at == Some(r.created_at + Duration::days(1))));
+    app.clock.advance(Duration::days(2));
+    assert_eq!(
+        app.jwks().await["keys"].as_array().unwrap().len(),
+        2,
+        "a third key, the first gone"
+    );
+    assert!(!kids(&app.jwks().await).contains(&header(&first)["kid"].as_str().unwrap().to_owned()));
+});
+
+both_backends!(forged_tokens_are_refused, |backend: Backend| async move {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let (app, _) = jwt_app!(backend);
+    let alice = app.sign_up("Alice").await;
+    let token = session_jwt(&app, &alice.bearer).await;
+    let parts: Vec<&str> = token.split('.').collect();
+    let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    // Tampered claims.
+    let mut c = claims(&token);
+    c["sub"] = json!("someone-else");
+    let tampered = format!("{}.{}.{}", parts[0], b64(&c), parts[2]);
+    assert_eq!(
+        app.check(&tampered).await.err(),
+        Some(VerifyError::BadSignature)
+    );
+    // A kid the set does not have.
+    let mut h = header(&token);
+    h["kid"] = json!("not-a-key");
+    let wrong_kid = format!("{}.{}.{}", b64(&h), parts[1], parts[2]);
+    assert_eq!(
+        app.check(&wrong_kid).await.err(),
+        Some(VerifyError::UnknownKey)
+    );
+    // alg: none, unsigned.
+    let mut h = header(&token);
+    h["alg"] = json!("none");
+    let none = format!("{}.{}.", b64(&h), parts[1]);
+    assert_eq!(
+        app.check(&none).await.err(),
+        Some(VerifyError::UnsupportedAlgorithm)
+    );
+    // Expired.
+    app.clock.advance(Duration::minutes(16));
+    assert_eq!(app.check(&token).await.err(), Some(VerifyError::Expired));
+});
+
+both_backends!(
+    a_better_auth_jwks_table_keeps_signing,
+    |backend: Backend| async move {
+        // A row written by a real better-auth 1.7.25 server under its secret.
+        const SECRET: &str = "dev-only-reference-secret-change-me-0123456789abcdef";
+        const KID: &str = "H5xWlun0yKyprkPPDtYZ3YC8g2ioAI2b";
+        let (app, _) = jwt_app!(backend, |_, config| config.secret = SECRET.into());
+        let now = app.clock_now();
+        let row = latchkey_jwt::db::models::JwkRow {
+            id: KID.into(),
+            public_key:
+                r#"{"crv":"Ed25519","x":"wax6K7V9Ey9_t5TS1zZxNQraSBglJ2SS0gwsNfKU6hk","kty":"OKP"}"#
+                    .into(),
+            private_key: include_str!("../../jwt/tests/fixtures/better-auth-eddsa-private.txt")
+                .trim()
+                .into(),
+            created_at: now - Duration::days(1),
+            expires_at: None,
+            alg: Some("EdDSA".into()),
+            crv: Some("Ed25519".into()),
+        };
+        latchkey_jwt::db::queries::insert(&mut app.db.pool.get().unwrap(), &row).unwrap();
+        let alice = app.sign_up("Alice").await;
+        let token = session_jwt(&app, &alice.bearer).await;
+        assert_eq!(header(&token)["kid"], json!(KID));
+        assert_eq!(kids(&app.jwks().await), [KID]);
+        assert!(app.check(&token).await.is_ok());
+    }
+);
