@@ -265,9 +265,10 @@ impl ApiKeys {
         .await
     }
 
-    /// Changes the key `key_id` of `owner`. The key is looked up first
-    /// (`KEY_NOT_FOUND`), then the changes are checked in better-auth's order;
-    /// nothing to change is `NO_VALUES_TO_UPDATE`.
+    /// Changes the key `key_id` of `owner` in one `UPDATE … RETURNING`.
+    /// As in better-auth, a missing key (or another owner's) is
+    /// `KEY_NOT_FOUND` before any rule refuses the changes; nothing to
+    /// change is `NO_VALUES_TO_UPDATE`.
     pub async fn update(
         &self,
         key_id: &str,
@@ -276,18 +277,18 @@ impl ApiKeys {
     ) -> Result<ApiKey, ApiKeyError> {
         rules::check_changes_schema(&changes)?;
         let (id, owner) = (key_id.to_owned(), owner.to_owned());
-        let options = self.options.clone();
         let now = self.clock.now();
-        run_blocking(&self.pool, move |conn| {
-            if keys::find_owned(conn, &id, &owner)?.is_none() {
-                return Err(ApiKeyError::KeyNotFound);
+        let checked = rules::changeset(&self.options, changes, |s| expiry(now, s));
+        run_blocking(&self.pool, move |conn| match checked {
+            Ok(mut set) if !set.is_empty() => {
+                set.updated_at = Some(now);
+                keys::update_owned(conn, &id, &owner, &set)?.ok_or(ApiKeyError::KeyNotFound)
             }
-            let mut set = rules::changeset(&options, changes, |s| expiry(now, s))?;
-            if set.is_empty() {
-                return Err(ApiKeyError::NoValuesToUpdate);
-            }
-            set.updated_at = Some(now);
-            keys::update_owned(conn, &id, &owner, &set)?.ok_or(ApiKeyError::KeyNotFound)
+            // A refusal names the key's absence first, as better-auth looks it up first.
+            refused => match keys::find_owned(conn, &id, &owner)? {
+                None => Err(ApiKeyError::KeyNotFound),
+                Some(_) => Err(refused.err().unwrap_or(ApiKeyError::NoValuesToUpdate)),
+            },
         })
         .await
     }

@@ -93,19 +93,24 @@ pub fn update_owned(
     owner: &str,
     changes: &ApiKeyChanges,
 ) -> QueryResult<Option<ApiKey>> {
-    conn.transaction(|conn| {
-        let updated = diesel::update(
-            apikey::table
-                .filter(apikey::id.eq(id))
-                .filter(apikey::reference_id.eq(owner)),
-        )
-        .set(changes)
-        .execute(conn)?;
-        if updated == 0 {
-            return Ok(None);
-        }
-        find_owned(conn, id, owner)
-    })
+    let statement = diesel::update(
+        apikey::table
+            .filter(apikey::id.eq(id))
+            .filter(apikey::reference_id.eq(owner)),
+    )
+    .set(changes);
+    // One `UPDATE … RETURNING`; the multi-backend type cannot return rows
+    // from an update, so run it on the concrete connection.
+    match conn {
+        DbConnection::Postgres(pg) => statement
+            .returning(ApiKey::as_returning())
+            .get_result(pg)
+            .optional(),
+        DbConnection::Sqlite(lite) => statement
+            .returning(ApiKey::as_returning())
+            .get_result(lite)
+            .optional(),
+    }
 }
 
 /// Deletes the key with this id if `owner` owns it; false when there is none.
