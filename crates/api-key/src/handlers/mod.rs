@@ -1,11 +1,11 @@
 //! One file per endpoint.
 
-pub mod delete_expired;
-pub mod verify;
 pub mod create;
 pub mod delete;
+pub mod delete_expired;
 pub mod get;
 pub mod input;
 pub mod list;
 pub mod query;
 pub mod update;
+pub mod verify;
