@@ -1,6 +1,8 @@
 //! Exactness under concurrency: a budget is never overspent, whatever the
 //! number of concurrent verifies or of server processes sharing the database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::{Read, Write};

@@ -1,6 +1,8 @@
 //! The retention sweep removes keys retired longer than the setting, and
 //! nothing else.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::Arc;

@@ -2,6 +2,8 @@
 //! owner on `/api/auth` routes, with better-auth's statuses for refusals,
 //! and never echoes the key.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use actix_web::http::StatusCode;

@@ -2,6 +2,8 @@
 //! latchkey's exact budget, fixed windows and kept keys. Time moves by the
 //! injected clock, never by sleeping.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use actix_web::http::StatusCode;

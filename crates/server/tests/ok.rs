@@ -1,5 +1,7 @@
 //! `GET /ok` and `GET /ready`, on both backends.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use actix_web::http::StatusCode;
