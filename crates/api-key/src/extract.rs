@@ -21,7 +21,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::db::models::ApiKey;
 use crate::error::ApiKeyError;
@@ -85,6 +85,7 @@ impl FromRequest for VerifiedKey {
         let key = state
             .as_ref()
             .and_then(|s| presented_key(req, &s.keys.options().api_key_headers));
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or(ApiKeyError::Auth(latchkey_session::AuthError::Internal))?;
             let key = key
@@ -95,7 +96,13 @@ impl FromRequest for VerifiedKey {
                 config_id: None,
             };
             match state.keys.verify(key, request).await? {
-                Ok(key) => Ok(VerifiedKey { key }),
+                Ok(key) => {
+                    let verified = VerifiedKey { key };
+                    // Middleware around host routes (usage log, rate-limit
+                    // headers) reads the admitted key from here.
+                    req.extensions_mut().insert(verified.clone());
+                    Ok(verified)
+                }
                 Err(refusal) => Err(ApiKeyError::for_host(refusal)),
             }
         })
