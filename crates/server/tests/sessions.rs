@@ -318,6 +318,31 @@ both_backends!(sign_out_ends_the_session, |backend: Backend| async move {
     assert_eq!(still.json["user"]["id"], alice.id.as_str());
 });
 
+both_backends!(
+    sign_out_needs_a_session_token,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        let alice = app.sign_up("Alice").await;
+        // No token at all: better-auth's 400.
+        let none = app.post(SIGN_OUT, None, json!({})).await;
+        assert_eq!(none.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            none.json,
+            json!({"message": "Failed to get session", "code": "FAILED_TO_GET_SESSION"})
+        );
+        // A token that names no session any more still signs out.
+        assert_eq!(
+            app.post(SIGN_OUT, Some(&alice.bearer), json!({}))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let again = app.post(SIGN_OUT, Some(&alice.bearer), json!({})).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert_eq!(again.json, json!({"success": true}));
+    }
+);
+
 both_backends!(sign_out_by_cookie, |backend: Backend| async move {
     let app = test_app!(backend);
     let answer = app

@@ -62,6 +62,9 @@ pub enum AuthError {
     /// No valid session.
     #[error("Unauthorized")]
     Unauthorized,
+    /// Sign-out without any session token.
+    #[error("Failed to get session")]
+    FailedToGetSession,
     /// Wrong password or unknown e-mail (deliberately the same answer).
     #[error("Invalid email or password")]
     InvalidEmailOrPassword,
@@ -94,6 +97,7 @@ impl AuthError {
             AuthError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
             AuthError::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
             AuthError::Unauthorized => "UNAUTHORIZED",
+            AuthError::FailedToGetSession => "FAILED_TO_GET_SESSION",
             AuthError::InvalidEmailOrPassword => "INVALID_EMAIL_OR_PASSWORD",
             AuthError::UserAlreadyExists => "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
             AuthError::PasswordTooShort => "PASSWORD_TOO_SHORT",
@@ -132,7 +136,8 @@ impl ResponseError for AuthError {
             AuthError::Validation(_)
             | AuthError::InvalidJson
             | AuthError::PasswordTooShort
-            | AuthError::PasswordTooLong => StatusCode::BAD_REQUEST,
+            | AuthError::PasswordTooLong
+            | AuthError::FailedToGetSession => StatusCode::BAD_REQUEST,
             AuthError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AuthError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AuthError::Unauthorized | AuthError::InvalidEmailOrPassword => StatusCode::UNAUTHORIZED,
@@ -183,6 +188,7 @@ mod tests {
             ),
             (AuthError::PayloadTooLarge(10), 413, "PAYLOAD_TOO_LARGE"),
             (AuthError::Unauthorized, 401, "UNAUTHORIZED"),
+            (AuthError::FailedToGetSession, 400, "FAILED_TO_GET_SESSION"),
             (
                 AuthError::InvalidEmailOrPassword,
                 401,
