@@ -9,7 +9,7 @@ use actix_web::{App, Error};
 use latchkey_api_key::{ApiKeyOptions, ApiKeyPlugin};
 use latchkey_jwt::{JwtOptions, JwtPlugin};
 use latchkey_session::db::{self, PoolOptions};
-use latchkey_session::{Auth, AuthConfig, SharedClock};
+use latchkey_session::{Auth, AuthBuilder, AuthConfig, SharedClock};
 
 use crate::config::{ConfigError, Settings};
 
@@ -73,17 +73,21 @@ pub fn migration_sets() -> Vec<db::MigrationSet> {
     ]
 }
 
-/// Core plus plugins over an open pool (tests assemble their own this way).
+/// Core plus the API-key plugin over an open pool (tests assemble their own
+/// this way).
 pub fn assemble(
     pool: db::DbPool,
     config: AuthConfig,
     api_key: ApiKeyOptions,
     clock: Option<SharedClock>,
 ) -> Auth {
-    assemble_with(pool, config, api_key, JwtOptions::default(), clock)
+    builder(pool, config, api_key, clock).build()
 }
 
-/// [`assemble`] with jwt plugin options.
+/// Core plus the API-key and jwt plugins: what the server runs.
+/// ([`assemble`] leaves the jwt plugin out: better-auth with `bearer()` and
+/// `apiKey()` only, the configuration the reference transcripts show, where
+/// get-session sends no `set-auth-jwt`.)
 pub fn assemble_with(
     pool: db::DbPool,
     config: AuthConfig,
@@ -91,13 +95,22 @@ pub fn assemble_with(
     jwt: JwtOptions,
     clock: Option<SharedClock>,
 ) -> Auth {
-    let mut builder = Auth::builder(pool, config)
-        .plugin(ApiKeyPlugin::new(api_key))
-        .plugin(JwtPlugin::new(jwt));
+    builder(pool, config, api_key, clock)
+        .plugin(JwtPlugin::new(jwt))
+        .build()
+}
+
+fn builder(
+    pool: db::DbPool,
+    config: AuthConfig,
+    api_key: ApiKeyOptions,
+    clock: Option<SharedClock>,
+) -> AuthBuilder {
+    let mut builder = Auth::builder(pool, config).plugin(ApiKeyPlugin::new(api_key));
     if let Some(clock) = clock {
         builder = builder.clock(clock);
     }
-    builder.build()
+    builder
 }
 
 /// The whole application: request logging around the auth routes.

@@ -5,12 +5,13 @@
 
 use actix_web::test::{call_service, init_service, read_body_json, TestRequest};
 use actix_web::{web, App, HttpServer};
-use latchkey::app::{assemble, build_app, migration_sets};
-use latchkey_api_key::db::queries::keys;
-use latchkey_api_key::{ApiKeyOptions, PlainKey};
+use latchkey::app::{assemble_with, build_app, migration_sets};
+use latchkey_api_key::ApiKeyOptions;
 use latchkey_session::db::Backend;
 use latchkey_session::testing::TestDb;
-use latchkey_session::{AuthConfig, Clock, SystemClock};
+use latchkey_session::AuthConfig;
+
+const SERVER_SECRET: &str = "example-server-secret-0123456789";
 use serde_json::{json, Value};
 
 async fn get(base: &str, path: &str, headers: &[(&str, &str)]) -> (u16, Value, Option<String>) {
@@ -36,7 +37,16 @@ async fn tokens_from_a_running_latchkey_are_checked_with_its_jwk_set() {
     let db = TestDb::new(Backend::Sqlite, &migration_sets()).unwrap();
     let mut config = AuthConfig::new("example-secret-0123456789abcdef0123456789");
     config.bcrypt_cost = 4;
-    let auth = assemble(db.pool.clone(), config, ApiKeyOptions::default(), None);
+    let auth = assemble_with(
+        db.pool.clone(),
+        config,
+        ApiKeyOptions {
+            server_secret: Some(SERVER_SECRET.into()),
+            ..ApiKeyOptions::default()
+        },
+        latchkey_jwt::JwtOptions::default(),
+        None,
+    );
     let server = HttpServer::new(move || build_app(auth.clone()))
         .workers(1)
         .bind(("127.0.0.1", 0))
@@ -75,15 +85,21 @@ async fn tokens_from_a_running_latchkey_are_checked_with_its_jwk_set() {
     assert_eq!(status, 200);
     let session_jwt = jwt.expect("set-auth-jwt");
 
-    // An API key with files:read, exchanged for a JWT.
-    let plain = PlainKey::generate(None, 64);
-    let now = SystemClock.now();
-    let mut row = common_key(&plain, &user_id, now);
-    row.permissions = Some(r#"{"files":["read"]}"#.into());
-    keys::insert(&mut db.pool.get().unwrap(), &row).unwrap();
+    // A trusted server issues Ann an API key with files:read; she exchanges it.
+    let mut res = client
+        .post(format!("{base}/api/auth/api-key/create"))
+        .insert_header(("x-latchkey-server-secret", SERVER_SECRET))
+        .send_json(&json!({"userId": user_id, "permissions": {"files": ["read"]}}))
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let key = res.json::<Value>().await.unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut res = client
         .post(format!("{base}/api/auth/api-key/token"))
-        .insert_header(("x-api-key", plain.expose()))
+        .insert_header(("x-api-key", key))
         .send()
         .await
         .unwrap();
@@ -125,36 +141,4 @@ async fn tokens_from_a_running_latchkey_are_checked_with_its_jwk_set() {
     assert_eq!(body["code"], json!("MISSING_TOKEN"));
 
     stop.stop(false).await;
-}
-
-fn common_key(
-    plain: &PlainKey,
-    owner: &str,
-    now: time::PrimitiveDateTime,
-) -> latchkey_api_key::db::models::ApiKey {
-    latchkey_api_key::db::models::ApiKey {
-        id: latchkey_session::tokens::random_id(),
-        config_id: "default".into(),
-        name: Some("example".into()),
-        start: Some(plain.start(6)),
-        reference_id: owner.to_owned(),
-        prefix: None,
-        key: plain.hash().0,
-        refill_interval: None,
-        refill_amount: None,
-        last_refill_at: None,
-        enabled: Some(true),
-        rate_limit_enabled: Some(false),
-        rate_limit_time_window: None,
-        rate_limit_max: None,
-        request_count: Some(0),
-        remaining: None,
-        last_request: None,
-        expires_at: None,
-        created_at: now,
-        updated_at: now,
-        permissions: None,
-        metadata: None,
-        rate_limit_window_start: None,
-    }
 }

@@ -21,7 +21,11 @@ pub async fn exchange_api_key(
     let jwts = &state.jwts;
     let now = jwts.now();
     let claims = claims::for_api_key(&verified.key, now, jwts.options(), &super::origin(&req));
-    let expires_at = claims::api_key_expiry(&verified.key, now, jwts.options().api_key_expires_in);
+    let expires_at = claims::api_key_expiry(
+        verified.key.expires_at,
+        now,
+        jwts.options().api_key_expires_in,
+    );
     let token = jwts.sign(&claims).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))

@@ -53,12 +53,12 @@ pub fn for_session(
 
 /// The expiry of an API-key JWT: its lifetime, cut at the key's own expiry.
 pub fn api_key_expiry(
-    key: &ApiKey,
+    key_expires_at: Option<PrimitiveDateTime>,
     now: PrimitiveDateTime,
     lifetime: Duration,
 ) -> PrimitiveDateTime {
     let exp = now + lifetime;
-    key.expires_at.map_or(exp, |key_exp| exp.min(key_exp))
+    key_expires_at.map_or(exp, |key_exp| exp.min(key_exp))
 }
 
 /// An API-key JWT: `sub` = the key's owner, `apiKeyId`, `configId`, `permissions`.
@@ -75,7 +75,7 @@ pub fn for_api_key(
         "permissions".into(),
         parse_json_column(key.permissions.as_deref()),
     );
-    let exp = api_key_expiry(key, now, options.api_key_expires_in);
+    let exp = api_key_expiry(key.expires_at, now, options.api_key_expires_in);
     registered(fields, &key.reference_id, now, exp, options, origin)
 }
 
@@ -87,40 +87,11 @@ mod tests {
     #[test]
     fn api_key_tokens_never_outlive_their_key() {
         let now = datetime!(2026-01-01 0:00);
-        let mut key = ApiKey {
-            id: "k".into(),
-            config_id: "default".into(),
-            name: None,
-            start: None,
-            reference_id: "u".into(),
-            prefix: None,
-            key: "h".into(),
-            refill_interval: None,
-            refill_amount: None,
-            last_refill_at: None,
-            enabled: Some(true),
-            rate_limit_enabled: None,
-            rate_limit_time_window: None,
-            rate_limit_max: None,
-            request_count: None,
-            remaining: None,
-            last_request: None,
-            expires_at: None,
-            created_at: now,
-            updated_at: now,
-            permissions: Some(r#"{"files":["read"]}"#.into()),
-            metadata: None,
-            rate_limit_window_start: None,
-        };
         let five = Duration::minutes(5);
-        assert_eq!(api_key_expiry(&key, now, five), now + five);
-        key.expires_at = Some(now + Duration::minutes(2));
-        assert_eq!(api_key_expiry(&key, now, five), now + Duration::minutes(2));
-        let claims = for_api_key(&key, now, &JwtOptions::default(), "http://o");
-        assert_eq!(claims["sub"], json!("u"));
-        assert_eq!(claims["apiKeyId"], json!("k"));
-        assert_eq!(claims["permissions"], json!({"files": ["read"]}));
-        assert_eq!(claims["exp"], json!(unix(now) + 120));
-        assert_eq!(claims["aud"], json!("http://o"));
+        assert_eq!(api_key_expiry(None, now, five), now + five);
+        let soon = now + Duration::minutes(2);
+        assert_eq!(api_key_expiry(Some(soon), now, five), soon);
+        let later = now + Duration::days(1);
+        assert_eq!(api_key_expiry(Some(later), now, five), now + five);
     }
 }
