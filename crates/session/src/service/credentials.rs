@@ -3,7 +3,7 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::Connection;
 
-use super::password::{decoy_hash, Password};
+use super::password::{decoy_hash, HashKind, Password};
 use crate::db::models::{Account, Session, User};
 use crate::db::queries::{accounts, sessions, users};
 use crate::error::{AuthError, StorageError};
@@ -147,13 +147,37 @@ pub async fn sign_in(
         Some((user, Some(hash))) => (Some(user), hash),
         Some((_, None)) | None => (None, decoy_hash(cost)),
     };
-    let matches = actix_web::web::block(move || password.matches(&hash))
-        .await
-        .map_err(|_| AuthError::Internal)?;
-    let user = match (user, matches) {
-        (Some(user), true) => user,
+    let legacy = HashKind::of(&hash) == HashKind::BetterAuthScrypt;
+    // A better-auth scrypt hash that matches is replaced by a bcrypt one.
+    let checked = actix_web::web::block(move || {
+        if !password.matches(&hash) {
+            return Ok(None);
+        }
+        if legacy {
+            return password.hash(cost).map(Some);
+        }
+        Ok(Some(String::new()))
+    })
+    .await
+    .map_err(|_| AuthError::Internal)?
+    .map_err(|e: bcrypt::BcryptError| {
+        tracing::error!(error = %e, "bcrypt failed");
+        AuthError::Internal
+    })?;
+    let (user, upgraded) = match (user, checked) {
+        (Some(user), Some(new_hash)) => (user, Some(new_hash).filter(|h| !h.is_empty())),
         _ => return Err(AuthError::InvalidEmailOrPassword),
     };
+    if let Some(new_hash) = upgraded {
+        let (user_id, now) = (user.id.clone(), state.clock.now());
+        state
+            .run(move |conn| {
+                accounts::update_password_hash(conn, &user_id, &new_hash, now)
+                    .map_err(StorageError::from)
+            })
+            .await?;
+        tracing::info!("moved a better-auth password hash to bcrypt");
+    }
     let token = SessionToken::generate();
     let session = new_session(&user.id, &token, state, client);
     state

@@ -1,5 +1,10 @@
-//! bcrypt password hashing. Both calls are CPU-heavy on purpose: run them
-//! on the blocking pool.
+//! Password hashing: bcrypt for new hashes, and better-auth's scrypt hashes
+//! (`<salt hex>:<key hex>`) still verified, so users of an imported
+//! better-auth database can sign in (and are moved to bcrypt when they do).
+//! Both are CPU-heavy on purpose: run them on the blocking pool.
+
+use subtle::ConstantTimeEq;
+use unicode_normalization::UnicodeNormalization;
 
 /// A password as received; its `Debug` never shows it.
 #[derive(Clone)]
@@ -8,6 +13,36 @@ pub struct Password(String);
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Password(<redacted>)")
+    }
+}
+
+/// What a stored hash is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashKind {
+    /// `$2b$…`: latchkey's own.
+    Bcrypt,
+    /// `<salt>:<key>`: better-auth's scrypt (N=16384, r=16, p=1, 64 bytes).
+    BetterAuthScrypt,
+    /// Anything else never matches.
+    Unknown,
+}
+
+impl HashKind {
+    /// Recognises a stored hash.
+    pub fn of(hash: &str) -> Self {
+        if hash.starts_with("$2") {
+            return HashKind::Bcrypt;
+        }
+        match hash.split_once(':') {
+            Some((salt, key))
+                if !salt.is_empty()
+                    && key.len() == 128
+                    && key.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                HashKind::BetterAuthScrypt
+            }
+            _ => HashKind::Unknown,
+        }
     }
 }
 
@@ -27,9 +62,39 @@ impl Password {
         bcrypt::hash(self.0.as_bytes(), cost)
     }
 
-    /// Checks against a stored hash; a malformed hash is a mismatch.
+    /// Checks against a stored hash of either kind; a malformed hash is a mismatch.
     pub fn matches(&self, hash: &str) -> bool {
-        bcrypt::verify(self.0.as_bytes(), hash).unwrap_or(false)
+        match HashKind::of(hash) {
+            HashKind::Bcrypt => bcrypt::verify(self.0.as_bytes(), hash).unwrap_or(false),
+            HashKind::BetterAuthScrypt => self.matches_better_auth_scrypt(hash),
+            HashKind::Unknown => false,
+        }
+    }
+
+    fn matches_better_auth_scrypt(&self, hash: &str) -> bool {
+        let Some((salt, key_hex)) = hash.split_once(':') else {
+            return false;
+        };
+        let Ok(expected) = hex::decode(key_hex) else {
+            return false;
+        };
+        // better-auth: scrypt(NFKC(password), salt-as-text, N=2^14, r=16, p=1, 64 bytes).
+        let Ok(params) = scrypt::Params::new(14, 16, 1, 64) else {
+            return false;
+        };
+        let normalized: String = self.0.nfkc().collect();
+        let mut derived = [0u8; 64];
+        if scrypt::scrypt(
+            normalized.as_bytes(),
+            salt.as_bytes(),
+            &params,
+            &mut derived,
+        )
+        .is_err()
+        {
+            return false;
+        }
+        bool::from(derived.ct_eq(expected.as_slice()))
     }
 }
 
@@ -54,10 +119,28 @@ mod tests {
     fn hashes_verify_and_mismatch() {
         let pw = Password::new("correct-horse-42".into());
         let hash = pw.hash(4).unwrap_or_default();
+        assert_eq!(HashKind::of(&hash), HashKind::Bcrypt);
         assert!(pw.matches(&hash));
         assert!(!Password::new("wrong".into()).matches(&hash));
         assert!(!pw.matches("not-a-hash"));
         assert!(!pw.matches(&decoy_hash(4)));
         assert!(!format!("{pw:?}").contains("horse"));
+    }
+
+    /// Vectors made with Node's `crypto.scryptSync` exactly as better-auth's
+    /// `hashPassword` does (NFKC password, hex salt used as text).
+    #[test]
+    fn better_auth_scrypt_hashes_verify() {
+        let ascii = "8c6f5d0f3f0a4b9e2d1c7a6b5e4f3a2b:54243519392d636f7e20192e10a193d6ac1d5cabda4b7892f1c4ba0c8fd08a27d4c32cb21e769a26540164e999860680205865e292b8c7ac7270e8a9237350b5";
+        assert_eq!(HashKind::of(ascii), HashKind::BetterAuthScrypt);
+        assert!(Password::new("correct-horse-42".into()).matches(ascii));
+        assert!(!Password::new("correct-horse-43".into()).matches(ascii));
+        let full_width = "00112233445566778899aabbccddeeff:5adb8c055501a19157cf1ec11a00b21011b1ca503c006ea86e861e735a09b754602e36f6939d0bbfaf061375fc5260bc428e347477076dfc72a5fcbebf1c6e61";
+        assert!(Password::new("Ｐａｓｓｗｏｒｄ-ｆｕｌｌ-ｗｉｄｔｈ".into()).matches(full_width));
+        assert!(
+            Password::new("Password-full-width".into()).matches(full_width),
+            "NFKC"
+        );
+        assert_eq!(HashKind::of("abc:def"), HashKind::Unknown);
     }
 }

@@ -27,3 +27,19 @@ pub fn find_password_hash(conn: &mut DbConnection, user_id: &str) -> QueryResult
         .optional()
         .map(Option::flatten)
 }
+
+/// Replaces the password hash of a user's credential account.
+pub fn update_password_hash(
+    conn: &mut DbConnection,
+    user_id: &str,
+    hash: &str,
+    now: time::PrimitiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        accounts::table
+            .filter(accounts::user_id.eq(user_id))
+            .filter(accounts::provider_id.eq(CREDENTIAL_PROVIDER)),
+    )
+    .set((accounts::password.eq(hash), accounts::updated_at.eq(now)))
+    .execute(conn)
+}
