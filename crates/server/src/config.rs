@@ -80,6 +80,14 @@ pub struct Settings {
 /// Why the configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// `LATCHKEY_ENV` holds something other than production or development.
+    #[error("LATCHKEY_ENV must be `production` or `development`, not `{0}`")]
+    UnknownEnvironment(String),
+    /// Production needs a real server credential when one is set.
+    #[error(
+        "production mode needs LATCHKEY_SERVER_SECRET of at least 32 characters when it is set"
+    )]
+    WeakServerSecret,
     /// Production needs a real secret.
     #[error(
         "production mode needs LATCHKEY_SECRET (or BETTER_AUTH_SECRET) of at least 32 characters"
@@ -97,9 +105,31 @@ impl Settings {
             || std::env::var("LATCHKEY_ENV").is_ok_and(|v| v.eq_ignore_ascii_case("production"))
     }
 
+    /// Refuses settings that would silently weaken a deployment: an
+    /// unrecognised `LATCHKEY_ENV` (`prod` must not mean development), or a
+    /// short server credential in production.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Ok(env) = std::env::var("LATCHKEY_ENV") {
+            let known = ["production", "development", ""];
+            if !known.iter().any(|k| env.eq_ignore_ascii_case(k)) {
+                return Err(ConfigError::UnknownEnvironment(env));
+            }
+        }
+        let weak_server_secret = self
+            .api_key
+            .server_secret
+            .as_ref()
+            .is_some_and(|s| !s.is_empty() && s.len() < MIN_SECRET_LEN);
+        if self.is_production() && weak_server_secret {
+            return Err(ConfigError::WeakServerSecret);
+        }
+        Ok(())
+    }
+
     /// The secret from the flag, `LATCHKEY_SECRET` or `BETTER_AUTH_SECRET`;
     /// in development a random one (sessions then end with the process).
     pub fn resolve_secret(&self) -> Result<String, ConfigError> {
+        self.validate()?;
         let given = self
             .secret
             .clone()

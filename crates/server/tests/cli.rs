@@ -346,6 +346,41 @@ fn production_with_a_short_secret_refuses_to_start() {
 }
 
 #[test]
+fn an_unknown_environment_name_refuses_to_start() {
+    let dir = TempDir::new("env-prod");
+    let url = dir.sqlite_url();
+    // `prod` must not quietly mean development with a random secret.
+    let run = latchkey(
+        dir.path(),
+        &["migrate", "--database-url", &url],
+        &[("LATCHKEY_ENV", "prod")],
+    );
+    let line = run.assert_clean_failure();
+    assert!(line.contains("LATCHKEY_ENV"), "{line}");
+}
+
+#[test]
+fn production_refuses_a_short_server_credential() {
+    let dir = TempDir::new("prod-server-secret");
+    let url = dir.sqlite_url();
+    let good = "a-production-secret-of-at-least-32-chars";
+    let run = latchkey(
+        dir.path(),
+        &["migrate", "--production", "--database-url", &url],
+        &[
+            ("LATCHKEY_SECRET", good),
+            ("LATCHKEY_SERVER_SECRET", "short-credential"),
+        ],
+    );
+    let line = run.assert_clean_failure();
+    assert!(line.contains("LATCHKEY_SERVER_SECRET"), "{line}");
+    assert!(
+        !line.contains("short-credential"),
+        "the credential was echoed: {line}"
+    );
+}
+
+#[test]
 fn production_accepts_a_good_secret_and_better_auth_secret() {
     let dir = TempDir::new("prod-ok");
     let url = dir.sqlite_url();

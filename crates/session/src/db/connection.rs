@@ -154,8 +154,8 @@ impl Default for PoolOptions {
     }
 }
 
-/// Opens a pool for `url`. With `connect_now`, fails unless a first
-/// connection can be made (start-up); otherwise connections open lazily.
+/// Opens a pool for `url` and checks that a first connection can be made,
+/// so a bad URL or an unreachable database fails start-up with one clear error.
 pub fn open_pool(url: &str, options: &PoolOptions) -> Result<DbPool, DbError> {
     let target = Target::parse(url)?;
     let builder = r2d2::Pool::builder()
