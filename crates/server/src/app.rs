@@ -84,7 +84,7 @@ pub fn assemble(
     builder(pool, config, api_key, clock).build()
 }
 
-/// Core plus the API-key and jwt plugins: what the server runs.
+/// Core plus the API-key, jwt and openapi plugins: what the server runs.
 /// ([`assemble`] leaves the jwt plugin out: better-auth with `bearer()` and
 /// `apiKey()` only, the configuration the reference transcripts show, where
 /// get-session sends no `set-auth-jwt`.)
@@ -97,6 +97,7 @@ pub fn assemble_with(
 ) -> Auth {
     builder(pool, config, api_key, clock)
         .plugin(JwtPlugin::new(jwt))
+        .plugin(latchkey_openapi::OpenApiPlugin)
         .build()
 }
 

@@ -29,6 +29,8 @@ pub enum Command {
         #[command(subcommand)]
         action: JwksAction,
     },
+    /// Print the OpenAPI document (YAML) and exit; no database needed.
+    Openapi,
 }
 
 /// `latchkey jwks …`.

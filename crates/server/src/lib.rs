@@ -51,6 +51,10 @@ async fn jwks_command(
 
 /// Runs the command line. Errors are one line each, for `main` to print.
 pub async fn run(cli: Cli) -> Result<(), StartError> {
+    if cli.command == Some(Command::Openapi) {
+        print!("{}", latchkey_openapi::yaml());
+        return Ok(());
+    }
     let settings = cli.settings;
     let auth = build_auth(&settings, None)?;
     let applied = auth.migrate()?;

@@ -1,0 +1,4 @@
+//! One file per endpoint.
+
+pub mod reference;
+pub mod schema;
