@@ -116,12 +116,64 @@ fn components() -> utoipa::openapi::Components {
     components
 }
 
+/// The document as a tree, keys in the order utoipa writes them, with
+/// utoipa 5's Link objects fixed (it writes `operation_id`/`request_body`;
+/// OpenAPI says `operationId`/`requestBody`).
+fn rendered() -> &'static serde_norway::Value {
+    static RENDERED: OnceLock<serde_norway::Value> = OnceLock::new();
+    RENDERED.get_or_init(|| {
+        let mut tree = serde_norway::to_value(document()).unwrap_or_default();
+        if let Some(paths) = tree.get_mut("paths").and_then(|p| p.as_mapping_mut()) {
+            for item in paths.values_mut() {
+                let Some(item) = item.as_mapping_mut() else {
+                    continue;
+                };
+                for operation in item.values_mut() {
+                    fix_links(operation);
+                }
+            }
+        }
+        tree
+    })
+}
+
+fn fix_links(operation: &mut serde_norway::Value) {
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(|r| r.as_mapping_mut())
+    else {
+        return;
+    };
+    for response in responses.values_mut() {
+        let Some(links) = response.get_mut("links").and_then(|l| l.as_mapping_mut()) else {
+            continue;
+        };
+        for link in links.values_mut() {
+            let Some(fields) = link.as_mapping() else {
+                continue;
+            };
+            let renamed: serde_norway::Mapping = fields
+                .iter()
+                .map(|(key, value)| {
+                    let key = match key.as_str() {
+                        Some("operation_id") => "operationId".into(),
+                        Some("operation_ref") => "operationRef".into(),
+                        Some("request_body") => "requestBody".into(),
+                        _ => key.clone(),
+                    };
+                    (key, value.clone())
+                })
+                .collect();
+            *link = serde_norway::Value::Mapping(renamed);
+        }
+    }
+}
+
 /// The document as YAML (what `openapi.yaml` holds).
 pub fn yaml() -> &'static str {
     static YAML: OnceLock<String> = OnceLock::new();
     YAML.get_or_init(|| {
-        document()
-            .to_yaml()
+        serde_norway::to_string(rendered())
             .unwrap_or_else(|e| format!("# cannot render the document: {e}\n"))
     })
 }
@@ -130,8 +182,7 @@ pub fn yaml() -> &'static str {
 pub fn json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| {
-        document()
-            .to_json()
+        serde_json::to_string(rendered())
             .unwrap_or_else(|e| format!("{{\"error\": \"cannot render the document: {e}\"}}"))
     })
 }

@@ -34,8 +34,14 @@ fn committed_openapi_yaml_is_what_the_code_produces() {
 
 #[test]
 fn the_served_json_is_the_same_document() {
-    let from_yaml: serde_json::Value = serde_json::to_value(latchkey_openapi::document()).unwrap();
+    let from_yaml: serde_json::Value = serde_norway::from_str(latchkey_openapi::yaml()).unwrap();
     let served: serde_json::Value = serde_json::from_str(latchkey_openapi::json()).unwrap();
     assert_eq!(from_yaml, served);
+    let links = &served["paths"]["/api/auth/api-key/create"]["post"]["responses"]["200"]["links"];
+    assert_eq!(links["GetCreatedKey"]["operationId"], "getApiKey");
+    assert_eq!(
+        links["DeleteCreatedKey"]["requestBody"]["keyId"],
+        "$response.body#/id"
+    );
     assert_eq!(served["openapi"], "3.1.0");
 }

@@ -15,9 +15,9 @@ pub struct CreateApiKeyRequest {
     /// Display name (at most 32 characters by default, else `INVALID_NAME_LENGTH`).
     #[schema(nullable = false, max_length = 32)]
     pub name: Option<String>,
-    /// Seconds until the key expires (1 to 365 days by default, else
+    /// Seconds until the key expires: 1 to 365 days by default (else
     /// `EXPIRES_IN_IS_TOO_SMALL`/`_LARGE`); `null` or absent: never.
-    #[schema(minimum = 1, value_type = Option<f64>)]
+    #[schema(minimum = 86400, maximum = 31536000, value_type = Option<f64>)]
     pub expires_in: Option<f64>,
     /// Prepended to the generated key: letters, digits, `_` and `-` (1 to 32 by default).
     #[schema(nullable = false, pattern = "^[a-zA-Z0-9_-]+$", max_length = 32)]
@@ -70,8 +70,8 @@ pub struct UpdateApiKeyRequest {
     /// Enable or disable the key.
     #[schema(nullable = false)]
     pub enabled: Option<bool>,
-    /// New expiry in seconds from now; `null` removes the expiry.
-    #[schema(minimum = 1, value_type = Option<f64>)]
+    /// New expiry in seconds from now (1 to 365 days by default); `null` removes the expiry.
+    #[schema(minimum = 86400, maximum = 31536000, value_type = Option<f64>)]
     pub expires_in: Option<f64>,
     /// New metadata; `null` clears it.
     #[schema(value_type = Option<Metadata>)]
