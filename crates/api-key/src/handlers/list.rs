@@ -1,5 +1,8 @@
 //! `GET /api-key/list`: the signed-in user's keys, sorted and paged by the
 //! database; `{apiKeys, total}` plus `limit`/`offset` when they were given.
+//! latchkey also takes `page`/`size` (answering them instead of
+//! `limit`/`offset`) and the filters `enabled`, `expired` and `namePrefix`;
+//! `total` counts the keys that pass the filters.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use latchkey_session::{AuthError, MaybeSession};
@@ -34,15 +37,23 @@ pub async fn list_api_keys(
             sort: params.sort,
             limit: params.limit,
             offset: params.offset,
+            enabled: params.enabled,
+            expired: params.expired,
+            name_prefix: params.name_prefix,
         })
         .await?;
     let keys: Vec<Value> = page.keys.iter().map(ApiKey::to_json).collect();
     let mut body = json!({ "apiKeys": keys, "total": page.total });
-    if let Some(limit) = params.limit {
-        body["limit"] = json!(limit);
-    }
-    if let Some(offset) = params.offset {
-        body["offset"] = json!(offset);
+    if let Some((page, size)) = params.page {
+        body["page"] = json!(page);
+        body["size"] = json!(size);
+    } else {
+        if let Some(limit) = params.limit {
+            body["limit"] = json!(limit);
+        }
+        if let Some(offset) = params.offset {
+            body["offset"] = json!(offset);
+        }
     }
     Ok(HttpResponse::Ok().json(body))
 }

@@ -80,6 +80,60 @@ fn count(v: &mut Validator<'_>, map: &Map<String, Value>, field: &str) -> Option
     None
 }
 
+/// `z.coerce.number().int().min(min).max(max).optional()` (latchkey's
+/// `page`/`size`).
+pub fn bounded(
+    v: &mut Validator<'_>,
+    map: &Map<String, Value>,
+    field: &str,
+    min: u64,
+    max: Option<u64>,
+) -> Option<u64> {
+    let raw = map.get(field)?;
+    let n = js_number(raw);
+    if n.is_nan() {
+        v.issue(field, "Invalid input: expected number, received NaN");
+    } else if !n.is_finite() || n.fract() != 0.0 {
+        v.issue(field, "Invalid input: expected int, received number");
+    } else if n < min as f64 {
+        v.issue(field, format!("Too small: expected number to be >={min}"));
+    } else if let Some(max) = max.filter(|max| n > *max as f64) {
+        v.issue(field, format!("Too big: expected number to be <={max}"));
+    } else {
+        return Some(n as u64);
+    }
+    None
+}
+
+/// Largest `size` of latchkey's pages.
+pub const MAX_PAGE_SIZE: u64 = 100;
+/// `size` when only `page` is given (seed 000's default).
+pub const DEFAULT_PAGE_SIZE: u64 = 10;
+
+/// `page` (from 1) and `size` (1 to 100); `None` when neither was given.
+pub fn page_and_size(v: &mut Validator<'_>, map: &Map<String, Value>) -> Option<(u64, u64)> {
+    let page = bounded(v, map, "page", 1, None);
+    let size = bounded(v, map, "size", 1, Some(MAX_PAGE_SIZE));
+    if map.contains_key("page") || map.contains_key("size") {
+        Some((page.unwrap_or(1), size.unwrap_or(DEFAULT_PAGE_SIZE)))
+    } else {
+        None
+    }
+}
+
+/// `"true"` or `"false"` (latchkey's list filters).
+fn flag(v: &mut Validator<'_>, field: &str) -> Option<bool> {
+    match v.raw(field) {
+        Field::Absent => None,
+        Field::Value(Value::String(s)) if s == "true" => Some(true),
+        Field::Value(Value::String(s)) if s == "false" => Some(false),
+        _ => {
+            v.issue(field, options_message(&["true", "false"]));
+            None
+        }
+    }
+}
+
 /// `GET /api-key/get`'s query: the key id.
 pub fn parse_get(map: &Map<String, Value>) -> Result<String, ApiKeyError> {
     let mut v = Validator::new(map, "query");
@@ -102,6 +156,15 @@ pub struct ListParams {
     pub offset: Option<u64>,
     /// Sort column and direction, if `sortBy` was given.
     pub sort: Option<(SortColumn, SortDirection)>,
+    /// latchkey: `page` (from 1) and `size`, if either was given (then
+    /// `limit`/`offset` are derived from them and may not be sent).
+    pub page: Option<(u64, u64)>,
+    /// latchkey: `enabled=true|false`.
+    pub enabled: Option<bool>,
+    /// latchkey: `expired=true|false`.
+    pub expired: Option<bool>,
+    /// latchkey: `namePrefix`.
+    pub name_prefix: Option<String>,
 }
 
 fn options_message(names: &[&str]) -> String {
@@ -138,13 +201,28 @@ pub fn parse_list(map: &Map<String, Value>) -> Result<ListParams, ApiKeyError> {
             SortDirection::Asc
         }
     };
+    let page = page_and_size(&mut v, map);
+    if page.is_some() && (map.contains_key("limit") || map.contains_key("offset")) {
+        v.issue("page", "page/size cannot be combined with limit/offset");
+    }
+    let enabled = flag(&mut v, "enabled");
+    let expired = flag(&mut v, "expired");
+    let name_prefix = v.string("namePrefix").value();
     v.finish()?;
+    let (limit, offset) = match page {
+        Some((page, size)) => (Some(size), Some((page - 1).saturating_mul(size))),
+        None => (limit, offset),
+    };
     Ok(ListParams {
         config_id,
         organization_id,
         limit,
         offset,
         sort: sort_by.map(|column| (column, direction)),
+        page,
+        enabled,
+        expired,
+        name_prefix,
     })
 }
 
@@ -192,6 +270,35 @@ mod tests {
             "[query.sortDirection] Invalid option: expected one of \"asc\"|\"desc\""
         );
         assert!(list_error(json!({"sortBy": "key"})).starts_with("[query.sortBy] Invalid option"));
+    }
+
+    #[test]
+    fn latchkey_list_params_are_read_and_checked() {
+        let map = json!({"page": "3", "size": "20", "enabled": "false", "expired": "true", "namePrefix": "ci-"});
+        let params = parse_list(map.as_object().unwrap_or(&Map::new()))
+            .ok()
+            .unwrap_or_default();
+        assert_eq!(params.page, Some((3, 20)));
+        assert_eq!((params.limit, params.offset), (Some(20), Some(40)));
+        assert_eq!((params.enabled, params.expired), (Some(false), Some(true)));
+        assert_eq!(params.name_prefix.as_deref(), Some("ci-"));
+        let only_page = json!({"page": "2"});
+        let params = parse_list(only_page.as_object().unwrap_or(&Map::new()))
+            .ok()
+            .unwrap_or_default();
+        assert_eq!(params.page, Some((2, DEFAULT_PAGE_SIZE)));
+        assert_eq!(
+            list_error(json!({"size": "101"})),
+            "[query.size] Too big: expected number to be <=100"
+        );
+        assert_eq!(
+            list_error(json!({"page": "1", "limit": "1"})),
+            "[query.page] page/size cannot be combined with limit/offset"
+        );
+        assert_eq!(
+            list_error(json!({"enabled": "1"})),
+            "[query.enabled] Invalid option: expected one of \"true\"|\"false\""
+        );
     }
 
     #[test]

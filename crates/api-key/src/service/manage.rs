@@ -27,7 +27,7 @@ use time::{Duration, PrimitiveDateTime};
 
 use super::ApiKeys;
 use crate::db::models::ApiKey;
-use crate::db::queries::keys::{self, ListFilter, SortColumn};
+use crate::db::queries::keys::{self, KeyFilters, ListFilter, SortColumn};
 use crate::error::ApiKeyError;
 use crate::keys::PlainKey;
 use crate::options::DEFAULT_CONFIG_ID;
@@ -135,6 +135,12 @@ pub struct ListQuery {
     pub limit: Option<u64>,
     /// Skip this many keys first.
     pub offset: Option<u64>,
+    /// latchkey: only enabled (`true`) or disabled (`false`) keys.
+    pub enabled: Option<bool>,
+    /// latchkey: only expired (`true`) or unexpired (`false`) keys, now.
+    pub expired: Option<bool>,
+    /// latchkey: only keys whose name starts with this (case-sensitive).
+    pub name_prefix: Option<String>,
 }
 
 /// One page of keys and how many there are in all.
@@ -240,24 +246,29 @@ impl ApiKeys {
         .await
     }
 
-    /// A page of the owner's keys and their total; sorting and paging
-    /// happen in the database.
+    /// A page of the owner's keys matching the filters, and how many match;
+    /// filtering, sorting and paging happen in the database.
     pub async fn list(&self, query: ListQuery) -> Result<KeyPage, ApiKeyError> {
+        let now = self.clock.now();
         run_blocking(&self.pool, move |conn| {
-            let config_id = query.config_id.as_deref();
-            let total = keys::count_owned(conn, &query.owner, config_id)?;
+            let filter = ListFilter {
+                owner: &query.owner,
+                config_id: query.config_id.as_deref(),
+                filters: KeyFilters {
+                    enabled: query.enabled,
+                    expired: query.expired.map(|expired| (expired, now)),
+                    name_prefix: query.name_prefix.as_deref(),
+                },
+                sort: query
+                    .sort
+                    .map(|(column, dir)| (column, dir == SortDirection::Desc)),
+                limit: to_sql_count(query.limit),
+                offset: to_sql_count(query.offset),
+            };
+            let total = keys::count_matching(conn, &filter)?;
             let keys = if query.limit == Some(0) {
                 Vec::new()
             } else {
-                let filter = ListFilter {
-                    owner: &query.owner,
-                    config_id,
-                    sort: query
-                        .sort
-                        .map(|(column, dir)| (column, dir == SortDirection::Desc)),
-                    limit: to_sql_count(query.limit),
-                    offset: to_sql_count(query.offset),
-                };
                 keys::list_owned(conn, &filter)?
             };
             Ok(KeyPage { keys, total })

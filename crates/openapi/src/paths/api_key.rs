@@ -125,6 +125,23 @@ fn count() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         .into()
 }
 
+/// `page` (from 1) and `size` (1 to 100) query parameters.
+pub fn paging(op: Op) -> Op {
+    let page: utoipa::openapi::RefOr<_> = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .default(Some(json!(1)))
+        .into();
+    let size: utoipa::openapi::RefOr<_> = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(100))
+        .default(Some(json!(10)))
+        .into();
+    op.query("page", false, page, "Page number, from 1.", Some(json!(1)))
+        .query("size", false, size, "Page size.", Some(json!(10)))
+}
+
 fn list() -> Op {
     let columns: Vec<&str> = SortColumn::ALL.iter().map(|(name, _)| *name).collect();
     let sort_by = ObjectBuilder::new()
@@ -136,12 +153,15 @@ fn list() -> Op {
         .enum_values(Some(["asc", "desc"]))
         .default(Some(json!("asc")))
         .into();
-    Op::get("/api-key/list", "listApiKeys", TAG, "The caller's keys")
+    let op = Op::get("/api-key/list", "listApiKeys", TAG, "The caller's keys")
         .description(
             "A page of the caller's keys (never their secrets), sorted and paged by the \
              database. `limit` and `offset` are echoed when given. Without `sortBy` the \
              order is unspecified. (`organizationId` is refused with 500 \
-             `ORGANIZATION_PLUGIN_REQUIRED`, as better-auth without its organization plugin.)",
+             `ORGANIZATION_PLUGIN_REQUIRED`, as better-auth without its organization plugin.) \
+             latchkey also takes `page`/`size` (answered instead of `limit`/`offset`, with \
+             which they cannot be combined) and the filters `enabled`, `expired` and \
+             `namePrefix`; `total` counts the keys that pass the filters.",
         )
         .security(SESSION)
         .query("limit", false, count(), "Page size.", Some(json!(20)))
@@ -166,6 +186,34 @@ fn list() -> Op {
             string(),
             "Only keys of this configuration.",
             None,
+        );
+    let flag = || -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["true", "false"]))
+            .into()
+    };
+    paging(op)
+        .query(
+            "enabled",
+            false,
+            flag(),
+            "latchkey: only enabled (`true`) or disabled (`false`) keys.",
+            None,
+        )
+        .query(
+            "expired",
+            false,
+            flag(),
+            "latchkey: only expired (`true`) or unexpired (`false`) keys.",
+            None,
+        )
+        .query(
+            "namePrefix",
+            false,
+            string(),
+            "latchkey: only keys whose name starts with this (case-sensitive).",
+            Some(json!("ci-")),
         )
         .ok(
             "The page.",

@@ -138,4 +138,11 @@ pub struct ApiKeyList {
     /// The `offset` given (absent when none was).
     #[schema(nullable = false, minimum = 0)]
     pub offset: Option<i64>,
+    /// latchkey: the `page` given (absent unless `page` or `size` was);
+    /// then `limit`/`offset` are absent.
+    #[schema(nullable = false, minimum = 1)]
+    pub page: Option<i64>,
+    /// latchkey: the page size (with `page`).
+    #[schema(nullable = false, minimum = 1, maximum = 100)]
+    pub size: Option<i64>,
 }

@@ -202,6 +202,18 @@ impl SortColumn {
     }
 }
 
+/// latchkey's list filters (none set: every key of the owner).
+#[derive(Debug, Clone, Default)]
+pub struct KeyFilters<'a> {
+    /// Only enabled keys (`enabled` not false), or only disabled ones.
+    pub enabled: Option<bool>,
+    /// `(true, now)`: only keys expired at `now`; `(false, now)`: only keys
+    /// without an expiry or expiring after `now`.
+    pub expired: Option<(bool, PrimitiveDateTime)>,
+    /// Only keys whose name starts with this (case-sensitive, on both backends).
+    pub name_prefix: Option<&'a str>,
+}
+
 /// Which keys a list shows and in which order; paging happens in the database.
 #[derive(Debug, Clone)]
 pub struct ListFilter<'a> {
@@ -209,6 +221,8 @@ pub struct ListFilter<'a> {
     pub owner: &'a str,
     /// Only keys of this configuration, if given.
     pub config_id: Option<&'a str>,
+    /// latchkey's filters.
+    pub filters: KeyFilters<'a>,
     /// Sort column and whether descending; `None`: by creation.
     pub sort: Option<(SortColumn, bool)>,
     /// At most this many rows.
@@ -227,6 +241,36 @@ fn owned_by<'a>(owner: &'a str, config_id: Option<&'a str>) -> apikey::BoxedQuer
     query
 }
 
+diesel::define_sql_function! {
+    /// `substr(text, start, length)`, in characters on both backends.
+    fn substr(text: diesel::sql_types::Nullable<diesel::sql_types::Text>, start: diesel::sql_types::Integer, length: diesel::sql_types::Integer) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// The owner's keys (in that configuration) that pass the filters.
+fn matching<'a>(filter: &ListFilter<'a>) -> apikey::BoxedQuery<'a, Db> {
+    let mut query = owned_by(filter.owner, filter.config_id);
+    let f = &filter.filters;
+    match f.enabled {
+        Some(true) => query = query.filter(apikey::enabled.is_null().or(apikey::enabled.eq(true))),
+        Some(false) => query = query.filter(apikey::enabled.eq(false)),
+        None => {}
+    }
+    match f.expired {
+        Some((true, now)) => query = query.filter(apikey::expires_at.le(now)),
+        Some((false, now)) => {
+            query = query.filter(apikey::expires_at.is_null().or(apikey::expires_at.gt(now)))
+        }
+        None => {}
+    }
+    if let Some(prefix) = f.name_prefix.filter(|p| !p.is_empty()) {
+        // substr rather than LIKE: no wildcards to escape, and LIKE is
+        // case-insensitive on SQLite but not on PostgreSQL.
+        let len = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
+        query = query.filter(substr(apikey::name, 1, len).eq(prefix));
+    }
+    query
+}
+
 /// Sorts like PostgreSQL does by default on both backends: NULLs after
 /// every value ascending, before them descending.
 macro_rules! sort_by {
@@ -241,7 +285,7 @@ macro_rules! sort_by {
 
 /// One page of the owner's keys, sorted and paged by the database.
 pub fn list_owned(conn: &mut DbConnection, filter: &ListFilter<'_>) -> QueryResult<Vec<ApiKey>> {
-    let query = owned_by(filter.owner, filter.config_id);
+    let query = matching(filter);
     let (column, desc) = filter.sort.unwrap_or((SortColumn::CreatedAt, false));
     let mut query = match column {
         SortColumn::Id => sort_by!(query, apikey::id, desc),
@@ -277,6 +321,11 @@ pub fn list_owned(conn: &mut DbConnection, filter: &ListFilter<'_>) -> QueryResu
         query = query.offset(offset);
     }
     query.select(ApiKey::as_select()).load(conn)
+}
+
+/// How many keys pass the filter (whatever its sort and page).
+pub fn count_matching(conn: &mut DbConnection, filter: &ListFilter<'_>) -> QueryResult<i64> {
+    matching(filter).count().get_result(conn)
 }
 
 /// How many keys the owner has (in that configuration, if given).

@@ -44,6 +44,7 @@ fn filter<'a>(owner: &'a str) -> ListFilter<'a> {
     ListFilter {
         owner,
         config_id: None,
+        filters: KeyFilters::default(),
         sort: None,
         limit: None,
         offset: None,
