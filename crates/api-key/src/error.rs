@@ -146,6 +146,14 @@ pub enum ApiKeyError {
     /// `organizationId` without the organization plugin.
     #[error("Organization plugin is required for organization-owned API keys. Please install and configure the organization plugin.")]
     OrganizationPluginRequired,
+    /// latchkey: the owner already has the configured maximum of keys (403:
+    /// the request is well-formed but refused for this owner until one of
+    /// their keys is deleted).
+    #[error("The maximum of {max} API keys per user has been reached. Delete a key before creating another.")]
+    KeyLimitReached {
+        /// The configured cap.
+        max: u32,
+    },
 }
 
 fn denied_message(refusal: &Refusal) -> String {
@@ -192,6 +200,7 @@ impl ApiKeyError {
             ApiKeyError::ServerCredentialRequired => "SERVER_CREDENTIAL_REQUIRED",
             ApiKeyError::InvalidServerCredential => "INVALID_SERVER_CREDENTIAL",
             ApiKeyError::OrganizationPluginRequired => "ORGANIZATION_PLUGIN_REQUIRED",
+            ApiKeyError::KeyLimitReached { .. } => "KEY_LIMIT_REACHED",
         }
     }
 }
@@ -220,7 +229,8 @@ impl ResponseError for ApiKeyError {
             ApiKeyError::Refused(r) => r.status(),
             ApiKeyError::MalformedApiKey
             | ApiKeyError::InvalidServerCredential
-            | ApiKeyError::Denied(_) => StatusCode::FORBIDDEN,
+            | ApiKeyError::Denied(_)
+            | ApiKeyError::KeyLimitReached { .. } => StatusCode::FORBIDDEN,
             ApiKeyError::KeyNotFound => StatusCode::NOT_FOUND,
             ApiKeyError::UnauthorizedSession
             | ApiKeyError::InvalidReferenceId
@@ -376,6 +386,11 @@ mod tests {
                 ApiKeyError::OrganizationPluginRequired,
                 500,
                 "ORGANIZATION_PLUGIN_REQUIRED",
+            ),
+            (
+                ApiKeyError::KeyLimitReached { max: 5 },
+                403,
+                "KEY_LIMIT_REACHED",
             ),
             (
                 ApiKeyError::Auth(AuthError::Unauthorized),

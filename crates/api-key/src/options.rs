@@ -51,6 +51,9 @@ pub struct ApiKeyOptions {
     /// How long expired and used-up keys are kept before the sweep deletes
     /// them (`None`: until deleted by hand or by delete-all-expired).
     pub retired_key_retention: Option<time::Duration>,
+    /// At most this many keys per owner (`referenceId`); creating one more
+    /// answers 403 `KEY_LIMIT_REACHED`. `None` (better-auth): no cap.
+    pub max_keys_per_user: Option<u32>,
 }
 
 impl std::fmt::Debug for ApiKeyOptions {
@@ -63,6 +66,7 @@ impl std::fmt::Debug for ApiKeyOptions {
                 "enable_session_for_api_keys",
                 &self.enable_session_for_api_keys,
             )
+            .field("max_keys_per_user", &self.max_keys_per_user)
             .field(
                 "server_secret",
                 &self.server_secret.as_ref().map(|_| "<redacted>"),
@@ -96,6 +100,7 @@ impl Default for ApiKeyOptions {
             enable_session_for_api_keys: false,
             server_secret: None,
             retired_key_retention: None,
+            max_keys_per_user: None,
         }
     }
 }

@@ -162,6 +162,12 @@ pub struct ApiKeySettings {
           value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub api_key_sweep_minutes: u64,
 
+    /// At most this many keys per user (owner); one more answers 403
+    /// `KEY_LIMIT_REACHED` (unset: no cap, as better-auth).
+    #[arg(long, env = "LATCHKEY_API_KEY_MAX_KEYS_PER_USER",
+          value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub api_key_max_keys_per_user: Option<u32>,
+
     /// A valid key in the key header acts as its owner's session.
     #[arg(long, env = "LATCHKEY_API_KEY_SESSIONS", action = switch!(), num_args = 0..=1,
           default_value_t = false, default_missing_value = "true", global = true)]
@@ -213,6 +219,7 @@ impl ApiKeySettings {
             retired_key_retention: self
                 .api_key_retention_days
                 .map(|days| time::Duration::days(i64::from(days))),
+            max_keys_per_user: self.api_key_max_keys_per_user,
             ..ApiKeyOptions::default()
         }
     }
@@ -245,6 +252,14 @@ mod tests {
         assert!(!options.enable_metadata);
         assert!(!options.enable_session_for_api_keys);
         assert!(options.server_secret.is_none());
+        assert_eq!(options.max_keys_per_user, None);
+    }
+
+    #[test]
+    fn max_keys_per_user_is_read() {
+        let probe = Probe::parse_from(["x", "--api-key-max-keys-per-user", "5"]);
+        assert_eq!(probe.settings.options().max_keys_per_user, Some(5));
+        assert!(Probe::try_parse_from(["x", "--api-key-max-keys-per-user", "0"]).is_err());
     }
 
     #[test]

@@ -27,6 +27,7 @@ use time::{Duration, PrimitiveDateTime};
 
 use super::ApiKeys;
 use crate::db::models::ApiKey;
+use crate::db::queries::cap;
 use crate::db::queries::keys::{self, KeyFilters, ListFilter, SortColumn};
 use crate::error::ApiKeyError;
 use crate::keys::PlainKey;
@@ -164,8 +165,9 @@ fn expiry(now: PrimitiveDateTime, seconds: f64) -> Result<PrimitiveDateTime, Api
 
 impl ApiKeys {
     /// Creates a key for `input.owner`, checking better-auth's rules in its
-    /// order (metadata, refill pair, expiry, prefix, name). The secret is
-    /// in the answer only; the database keeps its hash.
+    /// order (metadata, refill pair, expiry, prefix, name), then latchkey's
+    /// per-owner cap (`KEY_LIMIT_REACHED`), exact under concurrency. The
+    /// secret is in the answer only; the database keeps its hash.
     pub async fn create(&self, input: NewKeyInput) -> Result<CreatedKey, ApiKeyError> {
         let opts = &self.options;
         rules::check_new_key_schema(&input)?;
@@ -229,8 +231,11 @@ impl ApiKeys {
             rate_limit_window_start: None,
         };
         let row = record.clone();
-        run_blocking(&self.pool, move |conn| {
-            Ok::<_, ApiKeyError>(keys::insert(conn, &row)?)
+        let max = opts.max_keys_per_user;
+        run_blocking(&self.pool, move |conn| match max {
+            None => Ok(keys::insert(conn, &row)?),
+            Some(max) if cap::insert_within_cap(conn, &row, max)? => Ok(()),
+            Some(max) => Err(ApiKeyError::KeyLimitReached { max }),
         })
         .await?;
         Ok(CreatedKey { record, key })

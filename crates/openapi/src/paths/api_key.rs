@@ -45,7 +45,10 @@ fn create() -> Op {
             "Creates a key for the signed-in user and answers it with the full `key`, shown \
              this once. A trusted server (`x-latchkey-server-secret`) may also set the \
              server-only fields and name any `userId` as the owner. A client sending a \
-             server-only field gets 400 `SERVER_ONLY_PROPERTY`.",
+             server-only field gets 400 `SERVER_ONLY_PROPERTY`. With \
+             `--api-key-max-keys-per-user`, an owner who already has that many keys (of any \
+             state, until deleted) gets 403 `KEY_LIMIT_REACHED`, exactly even under \
+             concurrent creates.",
         )
         .security(SESSION_OR_SERVER)
         .body::<CreateApiKeyRequest>(
@@ -85,6 +88,7 @@ fn create() -> Op {
                 ApiKeyError::InvalidNameLength,
                 ApiKeyError::NameRequired,
                 ApiKeyError::UnauthorizedSession,
+                ApiKeyError::KeyLimitReached { max: 5 },
             ]),
             errors::wrong_server_credential(),
             errors::key_session(),

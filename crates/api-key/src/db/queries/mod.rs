@@ -1,5 +1,6 @@
 //! Statements on `apikey`, each a plain function over `&mut DbConnection`.
 
+pub mod cap;
 pub mod keys;
 pub mod retention;
 pub mod verify;
