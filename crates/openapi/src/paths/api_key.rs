@@ -134,16 +134,28 @@ pub fn paging(op: Op) -> Op {
     let page: utoipa::openapi::RefOr<_> = ObjectBuilder::new()
         .schema_type(Type::Integer)
         .minimum(Some(1))
-        .default(Some(json!(1)))
         .into();
     let size: utoipa::openapi::RefOr<_> = ObjectBuilder::new()
         .schema_type(Type::Integer)
         .minimum(Some(1))
         .maximum(Some(100))
-        .default(Some(json!(10)))
         .into();
-    op.query("page", false, page, "Page number, from 1.", Some(json!(1)))
-        .query("size", false, size, "Page size.", Some(json!(10)))
+    // No `default`s: generated clients would then always send them, and an
+    // absent page/size means something else (better-auth's answer).
+    op.query(
+        "page",
+        false,
+        page,
+        "Page number, from 1 (1 when only `size` is given).",
+        Some(json!(1)),
+    )
+    .query(
+        "size",
+        false,
+        size,
+        "Page size (10 when only `page` is given).",
+        Some(json!(10)),
+    )
 }
 
 fn list() -> Op {

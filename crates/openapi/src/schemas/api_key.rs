@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
+};
 use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
@@ -103,8 +105,18 @@ pub struct Metadata(serde_json::Value);
 
 impl utoipa::PartialSchema for Metadata {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(SchemaType::from_iter([Type::Object, Type::Array]))
+        let any = || -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::AnyValue)
+                .into()
+        };
+        let object = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .additional_properties(Some(AdditionalProperties::FreeForm(true)));
+        let array = ArrayBuilder::new().items(any());
+        OneOfBuilder::new()
+            .item(object)
+            .item(array)
             .description(Some(
                 "Free-form JSON attached to a key: an object (better-auth also keeps arrays). \
                  Needs the server's `--api-key-metadata`, else create answers 400 `METADATA_DISABLED`.",
