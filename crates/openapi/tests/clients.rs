@@ -34,3 +34,26 @@ fn python_client_generated_from_the_document_works() {
         "clients/python/e2e.py",
     );
 }
+
+#[test]
+fn typescript_client_generated_from_the_document_works() {
+    if !support::has("node") || !support::has("npm") {
+        support::skip_or_fail("the TypeScript client", "node or npm is not installed");
+        return;
+    }
+    let run = support::root().join("clients/typescript/run");
+    support::run(
+        Command::new(&run).arg("check"),
+        "clients/typescript/run check",
+    );
+    let Some(server) = support::start(Backend::Sqlite) else {
+        return;
+    };
+    support::run(
+        Command::new(&run)
+            .arg("e2e")
+            .env("LATCHKEY_URL", &server.url)
+            .env("LATCHKEY_SERVER_SECRET", support::SERVER_SECRET),
+        "clients/typescript/run e2e",
+    );
+}
