@@ -57,3 +57,19 @@ fn typescript_client_generated_from_the_document_works() {
         "clients/typescript/run e2e",
     );
 }
+
+#[test]
+fn better_auths_own_client_works_unchanged() {
+    if !support::has("node") || !support::has("npm") {
+        support::skip_or_fail("better-auth's client", "node or npm is not installed");
+        return;
+    }
+    let Some(server) = support::start(Backend::Sqlite) else {
+        return;
+    };
+    support::run(
+        Command::new(support::root().join("clients/better-auth/run"))
+            .env("LATCHKEY_URL", &server.url),
+        "clients/better-auth/run",
+    );
+}
