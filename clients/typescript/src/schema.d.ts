@@ -318,6 +318,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/api-key/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A key's recent requests
+         * @description The requests one of the caller's keys got admitted on routes a host application wraps in the usage log, newest first. The log is written in batches off the request path (at most a second behind, by default) and pruned after the retention (`--api-key-usage-retention-days`). Another user's key answers 404 `KEY_NOT_FOUND`, as a missing one.
+         */
+        get: operations["listApiKeyUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/api-key/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's usage figures
+         * @description Active keys (enabled and not expired); calls, success rate (status below 400) and mean response time from the usage log; and per key better-auth's `requestCount`/`lastRequest` as `usageCount`/`lastUsed` (kept exactly by verification; `requestCount` restarts with each rate-limit window of a rate-limited key) beside its logged calls.
+         */
+        get: operations["getApiKeyStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/token": {
         parameters: {
             query?: never;
@@ -572,6 +612,36 @@ export interface components {
              */
             size?: number;
         };
+        /** @description `GET /api-key/stats` answer. */
+        ApiKeyStats: {
+            /**
+             * Format: int64
+             * @description The caller's keys that are enabled and not expired.
+             */
+            activeApiKeys: number;
+            /**
+             * Format: int64
+             * @description Calls in the usage log over all the caller's keys.
+             */
+            totalApiCalls: number;
+            /** @description Success rate and response time over those calls. */
+            apiUsage: components["schemas"]["ApiUsage"];
+            /** @description Every key of the caller, oldest first. */
+            apiKeys: components["schemas"]["KeyFigures"][];
+        };
+        /** @description Success rate and response time over logged calls. */
+        ApiUsage: {
+            /**
+             * Format: double
+             * @description Percentage of calls answered below 400 (two decimals); `null` without calls.
+             */
+            successRate: number | null;
+            /**
+             * Format: double
+             * @description Mean response time in milliseconds (two decimals); `null` without calls.
+             */
+            avgResponseTimeMs: number | null;
+        };
         /**
          * @description `POST /api-key/create` body. Every field is optional.
          * @example {
@@ -823,6 +893,43 @@ export interface components {
             /** @description The public keys. */
             keys: components["schemas"]["Jwk"][];
         };
+        /** @description One key in the caller's figures. */
+        KeyFigures: {
+            /** @description The key's id. */
+            id: string;
+            /** @description Display name. */
+            name: string | null;
+            /** @description The key's `enabled` flag. */
+            enabled: boolean;
+            /** @description Enabled and not expired. */
+            active: boolean;
+            /**
+             * Format: int32
+             * @description better-auth's `requestCount` (restarts with each rate-limit window
+             *     when the key is rate-limited).
+             */
+            usageCount: number;
+            /**
+             * Format: date-time
+             * @description better-auth's `lastRequest`.
+             */
+            lastUsed: string | null;
+            /**
+             * Format: int64
+             * @description Calls in the usage log.
+             */
+            calls: number;
+            /**
+             * Format: double
+             * @description Percentage of its logged calls answered below 400; `null` without calls.
+             */
+            successRate: number | null;
+            /**
+             * Format: double
+             * @description Mean response time of its logged calls in ms; `null` without calls.
+             */
+            avgResponseTimeMs: number | null;
+        };
         /**
          * @description `GET /ok`.
          * @example {
@@ -1066,6 +1173,55 @@ export interface components {
             permissions?: {
                 [key: string]: string[];
             } | null;
+        };
+        /** @description One admitted request of a key. */
+        UsageEntry: {
+            /**
+             * Format: int64
+             * @description Row id; grows with the order rows were written.
+             */
+            id: number;
+            /** @description The key that admitted the request. */
+            keyId: string;
+            /** @description HTTP method. */
+            method: string;
+            /** @description Request path, without the query string. */
+            path: string;
+            /**
+             * Format: int32
+             * @description Response status.
+             */
+            status: number;
+            /**
+             * Format: int32
+             * @description Response time in milliseconds (rounded).
+             */
+            durationMs: number;
+            /**
+             * Format: date-time
+             * @description When the request arrived.
+             */
+            createdAt: string;
+        };
+        /** @description `GET /api-key/usage` answer: one page, newest first. */
+        UsagePage: {
+            /** @description This page of requests, newest first. */
+            usage: components["schemas"]["UsageEntry"][];
+            /**
+             * Format: int64
+             * @description How many requests of the key the log holds.
+             */
+            total: number;
+            /**
+             * Format: int64
+             * @description The page (from 1).
+             */
+            page: number;
+            /**
+             * Format: int64
+             * @description The page size.
+             */
+            size: number;
         };
         /**
          * @description A user, as better-auth answers it.
@@ -2622,6 +2778,201 @@ export interface operations {
             /** @description Forbidden: `INVALID_SERVER_CREDENTIAL`, `INVALID_ORIGIN` */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listApiKeyUsage: {
+        parameters: {
+            query: {
+                /**
+                 * @description The key's id.
+                 * @example aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF
+                 */
+                keyId: string;
+                /**
+                 * @description Page number, from 1 (1 when only `size` is given).
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Page size (10 when only `page` is given).
+                 * @example 10
+                 */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "page": 1,
+                     *       "size": 10,
+                     *       "total": 1,
+                     *       "usage": [
+                     *         {
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "durationMs": 3,
+                     *           "id": 42,
+                     *           "keyId": "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF",
+                     *           "method": "GET",
+                     *           "path": "/api/reports",
+                     *           "status": 200
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UsagePage"];
+                };
+            };
+            /** @description Bad request: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `UNAUTHORIZED`, `INVALID_API_KEY`, `KEY_DISABLED`, `KEY_EXPIRED`, `INVALID_REFERENCE_ID_FROM_API_KEY` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `INVALID_API_KEY` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found: `KEY_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiKeyStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "activeApiKeys": 1,
+                     *       "apiKeys": [
+                     *         {
+                     *           "active": true,
+                     *           "avgResponseTimeMs": 3.25,
+                     *           "calls": 100,
+                     *           "enabled": true,
+                     *           "id": "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF",
+                     *           "lastUsed": "2026-01-15T09:30:00.000Z",
+                     *           "name": "ci-deploy",
+                     *           "successRate": 95,
+                     *           "usageCount": 100
+                     *         }
+                     *       ],
+                     *       "apiUsage": {
+                     *         "avgResponseTimeMs": 3.25,
+                     *         "successRate": 95
+                     *       },
+                     *       "totalApiCalls": 100
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiKeyStats"];
+                };
+            };
+            /** @description Unauthorized: `UNAUTHORIZED`, `INVALID_API_KEY`, `KEY_DISABLED`, `KEY_EXPIRED`, `INVALID_REFERENCE_ID_FROM_API_KEY` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `INVALID_API_KEY` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying. */
+                    "retry-after"?: string;
                     [name: string]: unknown;
                 };
                 content: {

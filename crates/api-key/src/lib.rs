@@ -13,6 +13,7 @@ pub mod routes;
 pub mod server_auth;
 pub mod service;
 pub mod session;
+pub mod usage;
 
 use std::sync::Arc;
 

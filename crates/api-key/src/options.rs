@@ -54,6 +54,9 @@ pub struct ApiKeyOptions {
     /// At most this many keys per owner (`referenceId`); creating one more
     /// answers 403 `KEY_LIMIT_REACHED`. `None` (better-auth): no cap.
     pub max_keys_per_user: Option<u32>,
+    /// How long usage-log rows are kept before the sweep deletes them
+    /// (`None`: kept until deleted by hand).
+    pub usage_retention: Option<time::Duration>,
 }
 
 impl std::fmt::Debug for ApiKeyOptions {
@@ -101,6 +104,7 @@ impl Default for ApiKeyOptions {
             server_secret: None,
             retired_key_retention: None,
             max_keys_per_user: None,
+            usage_retention: None,
         }
     }
 }

@@ -4,6 +4,7 @@ use actix_web::web;
 use latchkey_session::routes::route;
 
 use crate::handlers::{create, delete, delete_expired, get, list, update, verify};
+use crate::handlers::{stats, usage};
 
 /// Registers the API-key routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -28,5 +29,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(route(
         "/api-key/delete",
         web::post().to(delete::delete_api_key),
+    ))
+    .service(route(
+        "/api-key/usage",
+        web::get().to(usage::list_api_key_usage),
+    ))
+    .service(route(
+        "/api-key/stats",
+        web::get().to(stats::get_api_key_stats),
     ));
 }

@@ -168,6 +168,15 @@ pub struct ApiKeySettings {
           value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub api_key_max_keys_per_user: Option<u32>,
 
+    /// Days usage-log rows are kept before the sweep deletes them (0: kept forever).
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_USAGE_RETENTION_DAYS",
+        default_value_t = 90,
+        global = true
+    )]
+    pub api_key_usage_retention_days: u32,
+
     /// A valid key in the key header acts as its owner's session.
     #[arg(long, env = "LATCHKEY_API_KEY_SESSIONS", action = switch!(), num_args = 0..=1,
           default_value_t = false, default_missing_value = "true", global = true)]
@@ -220,6 +229,9 @@ impl ApiKeySettings {
                 .api_key_retention_days
                 .map(|days| time::Duration::days(i64::from(days))),
             max_keys_per_user: self.api_key_max_keys_per_user,
+            usage_retention: Some(self.api_key_usage_retention_days)
+                .filter(|days| *days > 0)
+                .map(|days| time::Duration::days(i64::from(days))),
             ..ApiKeyOptions::default()
         }
     }
@@ -253,6 +265,7 @@ mod tests {
         assert!(!options.enable_session_for_api_keys);
         assert!(options.server_secret.is_none());
         assert_eq!(options.max_keys_per_user, None);
+        assert_eq!(options.usage_retention, Some(time::Duration::days(90)));
     }
 
     #[test]
@@ -260,6 +273,18 @@ mod tests {
         let probe = Probe::parse_from(["x", "--api-key-max-keys-per-user", "5"]);
         assert_eq!(probe.settings.options().max_keys_per_user, Some(5));
         assert!(Probe::try_parse_from(["x", "--api-key-max-keys-per-user", "0"]).is_err());
+    }
+
+    #[test]
+    fn usage_retention_days_are_read() {
+        let days = |n: &str| {
+            Probe::parse_from(["x", "--api-key-usage-retention-days", n])
+                .settings
+                .options()
+                .usage_retention
+        };
+        assert_eq!(days("7"), Some(time::Duration::days(7)));
+        assert_eq!(days("0"), None);
     }
 
     #[test]

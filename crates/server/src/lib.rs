@@ -12,10 +12,11 @@ use actix_web::HttpServer;
 use crate::app::{build_app, build_auth, StartError};
 use crate::cli::{Cli, Command};
 
-/// Deletes retired API keys periodically when a retention is configured.
+/// Deletes retired API keys and old usage-log rows periodically, each
+/// when its retention is configured.
 fn spawn_retention_sweep(auth: &latchkey_session::Auth, settings: &config::Settings) {
     let options = settings.api_key.options();
-    if options.retired_key_retention.is_none() {
+    if options.retired_key_retention.is_none() && options.usage_retention.is_none() {
         return;
     }
     let state = auth.state();
@@ -29,6 +30,11 @@ fn spawn_retention_sweep(auth: &latchkey_session::Auth, settings: &config::Setti
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "retired API keys deleted"),
                 Err(e) => tracing::warn!(error = %e, "retention sweep failed; will retry"),
+            }
+            match keys.sweep_usage().await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "old usage-log rows deleted"),
+                Err(e) => tracing::warn!(error = %e, "usage-log sweep failed; will retry"),
             }
         }
     });

@@ -4,6 +4,8 @@ from .api_key import ApiKey
 from .api_key_jwt import ApiKeyJwt
 from .api_key_list import ApiKeyList
 from .api_key_permissions_type_0 import ApiKeyPermissionsType0
+from .api_key_stats import ApiKeyStats
+from .api_usage import ApiUsage
 from .create_api_key_request import CreateApiKeyRequest
 from .create_api_key_request_permissions import CreateApiKeyRequestPermissions
 from .created_api_key import CreatedApiKey
@@ -15,6 +17,7 @@ from .error_details import ErrorDetails
 from .generate_open_api_schema_response_200 import GenerateOpenApiSchemaResponse200
 from .jwk import Jwk
 from .jwks import Jwks
+from .key_figures import KeyFigures
 from .list_api_keys_enabled import ListApiKeysEnabled
 from .list_api_keys_expired import ListApiKeysExpired
 from .list_api_keys_sort_by import ListApiKeysSortBy
@@ -37,6 +40,8 @@ from .update_api_key_request import UpdateApiKeyRequest
 from .update_api_key_request_permissions_type_0 import (
     UpdateApiKeyRequestPermissionsType0,
 )
+from .usage_entry import UsageEntry
+from .usage_page import UsagePage
 from .user import User
 from .verify_api_key_request import VerifyApiKeyRequest
 from .verify_api_key_response import VerifyApiKeyResponse
@@ -47,6 +52,8 @@ __all__ = (
     "ApiKeyJwt",
     "ApiKeyList",
     "ApiKeyPermissionsType0",
+    "ApiKeyStats",
+    "ApiUsage",
     "CreateApiKeyRequest",
     "CreateApiKeyRequestPermissions",
     "CreatedApiKey",
@@ -58,6 +65,7 @@ __all__ = (
     "GenerateOpenApiSchemaResponse200",
     "Jwk",
     "Jwks",
+    "KeyFigures",
     "ListApiKeysEnabled",
     "ListApiKeysExpired",
     "ListApiKeysSortBy",
@@ -78,6 +86,8 @@ __all__ = (
     "Success",
     "UpdateApiKeyRequest",
     "UpdateApiKeyRequestPermissionsType0",
+    "UsageEntry",
+    "UsagePage",
     "User",
     "VerifyApiKeyRequest",
     "VerifyApiKeyResponse",

@@ -3,6 +3,7 @@
 pub mod models;
 pub mod queries;
 pub mod schema;
+pub mod usage;
 
 use latchkey_session::db::MigrationSet;
 

@@ -2,6 +2,7 @@
 //! describes (crates/*/src/routes.rs).
 
 pub mod api_key;
+pub mod api_key_usage;
 pub mod docs;
 pub mod jwt;
 pub mod session;
@@ -44,6 +45,7 @@ pub const TAGS: &[(&str, &str)] = &[
 pub fn all() -> Vec<Op> {
     let mut ops = session::operations();
     ops.extend(api_key::operations());
+    ops.extend(api_key_usage::operations());
     ops.extend(jwt::operations());
     ops.extend(docs::operations());
     ops

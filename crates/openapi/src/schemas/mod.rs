@@ -2,6 +2,7 @@
 
 pub mod api_key;
 pub mod api_key_requests;
+pub mod api_key_usage;
 pub mod error;
 pub mod jwt;
 pub mod server;
@@ -45,6 +46,8 @@ pub fn all() -> Vec<Named> {
     add::<api_key_requests::CreateApiKeyRequest>(&mut all);
     add::<api_key_requests::UpdateApiKeyRequest>(&mut all);
     add::<api_key_requests::DeleteApiKeyRequest>(&mut all);
+    add::<api_key_usage::UsagePage>(&mut all);
+    add::<api_key_usage::ApiKeyStats>(&mut all);
     add::<server::VerifyApiKeyRequest>(&mut all);
     add::<server::VerifyError>(&mut all);
     add::<server::VerifyApiKeyResponse>(&mut all);

@@ -3,4 +3,5 @@
 pub mod cap;
 pub mod keys;
 pub mod retention;
+pub mod usage;
 pub mod verify;

@@ -1,0 +1,185 @@
+//! The usage log's bounded buffer and its flusher loop.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+use latchkey_session::db::DbPool;
+use latchkey_session::{SharedClock, StorageError};
+use time::PrimitiveDateTime;
+
+use super::UsageLogOptions;
+use crate::db::queries::usage as queries;
+use crate::db::usage::NewUsage;
+
+/// Locks a mutex; a panic elsewhere while holding it leaves data that is
+/// still consistent (a queue of entries), so poisoning is ignored.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[derive(Default)]
+struct Queue {
+    entries: VecDeque<NewUsage>,
+    stopping: bool,
+}
+
+/// What the middleware, the flusher thread and the handles share.
+pub(super) struct Shared {
+    queue: Mutex<Queue>,
+    /// Wakes the flusher: a full batch, or stop.
+    wake: Condvar,
+    /// Held while a batch is taken and written, so batches land in the
+    /// order they were recorded and `flush_now` waits for a flush under way.
+    writer: Mutex<()>,
+    dropped: AtomicU64,
+    written: AtomicU64,
+    pool: DbPool,
+    clock: SharedClock,
+    options: UsageLogOptions,
+}
+
+impl Shared {
+    pub(super) fn new(pool: DbPool, clock: SharedClock, options: UsageLogOptions) -> Self {
+        let options = UsageLogOptions {
+            capacity: options.capacity.max(1),
+            batch_size: options.batch_size.max(1),
+            ..options
+        };
+        Self {
+            queue: Mutex::new(Queue::default()),
+            wake: Condvar::new(),
+            writer: Mutex::new(()),
+            dropped: AtomicU64::new(0),
+            written: AtomicU64::new(0),
+            pool,
+            clock,
+            options,
+        }
+    }
+
+    pub(super) fn now(&self) -> PrimitiveDateTime {
+        self.clock.now()
+    }
+
+    pub(super) fn push(&self, entry: NewUsage) {
+        let mut queue = lock(&self.queue);
+        if queue.entries.len() >= self.options.capacity {
+            queue.entries.pop_front();
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        queue.entries.push_back(entry);
+        if queue.entries.len() == self.options.batch_size {
+            self.wake.notify_one();
+        }
+    }
+
+    pub(super) fn pending(&self) -> usize {
+        lock(&self.queue).entries.len()
+    }
+
+    pub(super) fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn stop(&self) {
+        lock(&self.queue).stopping = true;
+        self.wake.notify_all();
+    }
+
+    /// Puts a batch the database could not take back in front of the
+    /// buffer (it is older than everything there), dropping the oldest
+    /// entries that no longer fit.
+    fn requeue(&self, batch: Vec<NewUsage>) {
+        let mut queue = lock(&self.queue);
+        let overflow = (queue.entries.len() + batch.len()).saturating_sub(self.options.capacity);
+        let kept = batch.len().saturating_sub(overflow);
+        self.dropped
+            .fetch_add((batch.len() - kept) as u64, Ordering::Relaxed);
+        for entry in batch.into_iter().rev().take(kept) {
+            queue.entries.push_front(entry);
+        }
+    }
+
+    /// Writes everything buffered, a batch per `INSERT`. When the database
+    /// is unavailable the batch goes back to the buffer (unless `last`:
+    /// then it is dropped, as nobody will retry); any other failure drops
+    /// the batch, so one bad batch cannot stall the log.
+    pub(super) fn flush(&self, last: bool) -> Result<usize, StorageError> {
+        let _writer = lock(&self.writer);
+        let mut total = 0;
+        loop {
+            let batch: Vec<NewUsage> = {
+                let mut queue = lock(&self.queue);
+                let n = queue.entries.len().min(self.options.batch_size);
+                queue.entries.drain(..n).collect()
+            };
+            if batch.is_empty() {
+                return Ok(total);
+            }
+            match self.write(&batch) {
+                Ok(n) => {
+                    total += n;
+                    self.written.fetch_add(n as u64, Ordering::Relaxed);
+                }
+                Err(e) if e.is_unavailable() && !last => {
+                    self.requeue(batch);
+                    return Err(e);
+                }
+                Err(e) => {
+                    self.dropped
+                        .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    fn write(&self, batch: &[NewUsage]) -> Result<usize, StorageError> {
+        let mut conn = self.pool.get()?;
+        Ok(queries::insert_batch(&mut conn, batch)?)
+    }
+
+    /// The flusher thread: wait for a full batch, the interval or stop;
+    /// write; repeat. After a failed write it waits a whole interval before
+    /// retrying. On stop, one last flush.
+    pub(super) fn run_flusher(&self) {
+        let mut reported_drops = 0;
+        let mut failed = false;
+        loop {
+            let stopping = {
+                let queue = lock(&self.queue);
+                let batch_ready = queue.entries.len() >= self.options.batch_size;
+                if (failed || !batch_ready) && !queue.stopping {
+                    self.wake
+                        .wait_timeout(queue, self.options.flush_interval)
+                        .map_or_else(|e| e.into_inner().0.stopping, |(q, _)| q.stopping)
+                } else {
+                    queue.stopping
+                }
+            };
+            failed = match self.flush(stopping) {
+                Ok(_) => false,
+                Err(e) => {
+                    tracing::warn!(error = %e, pending = self.pending(), "usage log: cannot write a batch");
+                    true
+                }
+            };
+            let dropped = self.dropped();
+            if dropped > reported_drops {
+                tracing::warn!(
+                    dropped = dropped - reported_drops,
+                    "usage log: entries dropped (buffer full or batch refused)"
+                );
+                reported_drops = dropped;
+            }
+            if stopping {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The actix middleware of the usage log: `scope.wrap(usage_log.clone())`.
+
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::{Error, HttpMessage};
+
+use super::UsageLog;
+use crate::db::usage::NewUsage;
+use crate::extract::VerifiedKey;
+
+/// Longest path kept (bytes); longer ones are cut at a character boundary.
+const MAX_PATH: usize = 1024;
+
+impl<S, B> Transform<S, ServiceRequest> for UsageLog
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = Error;
+    type Transform = UsageMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(UsageMiddleware {
+            service: Rc::new(service),
+            log: self.clone(),
+        }))
+    }
+}
+
+/// The usage log wrapped around one service (made by [`UsageLog`]).
+pub struct UsageMiddleware<S> {
+    service: Rc<S>,
+    log: UsageLog,
+}
+
+fn cut(path: &str) -> String {
+    let mut end = path.len().min(MAX_PATH);
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    path[..end].to_owned()
+}
+
+impl<S, B> Service<ServiceRequest> for UsageMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<ServiceResponse<B>, Error>>>>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let started = Instant::now();
+        let at = self.log.shared.now();
+        let log = self.log.clone();
+        // No clone of the request is held meanwhile: routing inside needs
+        // it unshared. The response carries it back.
+        let response = self.service.call(req);
+        Box::pin(async move {
+            let result = response.await;
+            // Only requests a `VerifiedKey` admitted are recorded; it left
+            // the key in the request's extensions. (An `Err` here is a
+            // failure of an inner middleware, with no request to read.)
+            if let Ok(res) = &result {
+                let request = res.request();
+                let key_id = request
+                    .extensions()
+                    .get::<VerifiedKey>()
+                    .map(|verified| verified.key.id.clone());
+                if let Some(key_id) = key_id {
+                    let micros = started.elapsed().as_micros();
+                    log.record(NewUsage {
+                        key_id,
+                        method: request.method().as_str().to_owned(),
+                        path: cut(request.path()),
+                        status: i32::from(res.status().as_u16()),
+                        duration_ms: i32::try_from((micros + 500) / 1000).unwrap_or(i32::MAX),
+                        created_at: at,
+                    });
+                }
+            }
+            result
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut;
+
+    #[test]
+    fn long_paths_are_cut_on_a_character_boundary() {
+        assert_eq!(cut("/api/ping"), "/api/ping");
+        let long = format!("/{}", "é".repeat(600));
+        let kept = cut(&long);
+        assert!(kept.len() <= 1024 && kept.len() > 1000);
+        assert!(long.starts_with(&kept));
+    }
+}

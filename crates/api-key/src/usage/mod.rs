@@ -1,0 +1,187 @@
+//! The usage log: every request a host route admits with a key (through
+//! [`crate::VerifiedKey`]) is recorded (key id, method, path, status,
+//! response time, time), without slowing or failing that request.
+//!
+//! The [`UsageLog`] middleware only appends an entry to a bounded in-memory
+//! buffer (a short mutex, no I/O). One flusher thread per process writes the
+//! buffer in batches, one multi-row `INSERT` each, whenever a batch is full
+//! or the flush interval has passed, and everything left on
+//! [`UsageLog::shutdown`] (or when the last handle is dropped). A full
+//! buffer drops its oldest entry and counts it ([`UsageLog::dropped`]);
+//! a batch the database cannot take for now goes back to the buffer.
+//!
+//! What a crash loses: the entries still in the buffer, that is at most
+//! one flush interval of traffic (default 1 s) and never more than the
+//! capacity (default 10,000 entries). The log is statistics, not billing:
+//! the counters that admit requests (`remaining`, rate limits,
+//! `requestCount`, `lastRequest`) are written synchronously by verify and
+//! lose nothing.
+//!
+//! ```no_run
+//! # fn demo(auth: latchkey_session::Auth) -> std::io::Result<()> {
+//! use actix_web::{web, App, HttpServer};
+//! use latchkey_api_key::usage::{UsageLog, UsageLogOptions};
+//!
+//! // Once per process, outside the per-worker app factory.
+//! let usage = UsageLog::from_state(&auth.state(), UsageLogOptions::default())?;
+//! let server = HttpServer::new({
+//!     let usage = usage.clone();
+//!     move || {
+//!         let auth = auth.clone();
+//!         App::new()
+//!             .configure(move |cfg| auth.configure(cfg))
+//!             .service(web::scope("/api").wrap(usage.clone()) /* .route(...) */)
+//!     }
+//! });
+//! // … server.run().await, then:
+//! usage.shutdown();
+//! # Ok(()) }
+//! ```
+
+mod buffer;
+mod middleware;
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use latchkey_session::db::DbPool;
+use latchkey_session::{AuthState, SharedClock, StorageError};
+
+use crate::db::usage::NewUsage;
+use buffer::Shared;
+pub use middleware::UsageMiddleware;
+
+/// Sizes and timing of the usage log.
+#[derive(Debug, Clone)]
+pub struct UsageLogOptions {
+    /// Entries kept in memory at most; beyond, the oldest is dropped.
+    pub capacity: usize,
+    /// Rows per `INSERT`; a full batch wakes the flusher at once.
+    pub batch_size: usize,
+    /// The flusher writes whatever is buffered at least this often.
+    pub flush_interval: Duration,
+}
+
+impl Default for UsageLogOptions {
+    fn default() -> Self {
+        Self {
+            capacity: 10_000,
+            batch_size: 500,
+            flush_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Handle on the usage log of one process: the actix middleware (wrap a
+/// scope or resource guarded by [`crate::VerifiedKey`] with a clone), and
+/// its buffer and flusher thread. Cheap to clone; create it once, outside
+/// `HttpServer::new`'s factory, so every worker shares one buffer.
+#[derive(Clone)]
+pub struct UsageLog {
+    shared: Arc<Shared>,
+    flusher: Arc<Flusher>,
+}
+
+impl std::fmt::Debug for UsageLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UsageLog")
+            .field("pending", &self.pending())
+            .field("dropped", &self.dropped())
+            .field("written", &self.written())
+            .finish()
+    }
+}
+
+/// Stops the flusher (writing what is left) when the last handle goes.
+struct Flusher {
+    shared: Arc<Shared>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Flusher {
+    fn stop(&self) {
+        self.shared.stop();
+        let thread = self
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(thread) = thread {
+            if thread.join().is_err() {
+                tracing::error!("the usage-log flusher panicked");
+            }
+        }
+    }
+}
+
+impl Drop for Flusher {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl UsageLog {
+    /// Starts the log's flusher thread over a pool and a clock.
+    pub fn start(
+        pool: DbPool,
+        clock: SharedClock,
+        options: UsageLogOptions,
+    ) -> std::io::Result<Self> {
+        let shared = Arc::new(Shared::new(pool, clock, options));
+        let thread = std::thread::Builder::new()
+            .name("latchkey-usage-flusher".into())
+            .spawn({
+                let shared = shared.clone();
+                move || shared.run_flusher()
+            })?;
+        Ok(Self {
+            flusher: Arc::new(Flusher {
+                shared: shared.clone(),
+                thread: Mutex::new(Some(thread)),
+            }),
+            shared,
+        })
+    }
+
+    /// Starts the log over the auth server's pool and clock.
+    pub fn from_state(state: &AuthState, options: UsageLogOptions) -> std::io::Result<Self> {
+        Self::start(state.pool.clone(), state.clock.clone(), options)
+    }
+
+    /// Buffers one entry (never blocks on I/O, never fails); when the
+    /// buffer is full, the oldest entry is dropped and counted.
+    pub fn record(&self, entry: NewUsage) {
+        self.shared.push(entry);
+    }
+
+    /// Writes everything buffered now, on the calling thread (it blocks:
+    /// for tests and shutdown, not for request handlers). Returns how many
+    /// rows were written. After it returns, every entry recorded before the
+    /// call is in the database (or was dropped, or the error says why not).
+    pub fn flush_now(&self) -> Result<usize, StorageError> {
+        self.shared.flush(false)
+    }
+
+    /// Stops the flusher after it wrote what is left; later entries are
+    /// still buffered and written by [`Self::flush_now`] only. Blocks until
+    /// done. Call it after the server stopped (`server.run().await`).
+    pub fn shutdown(&self) {
+        self.flusher.stop();
+    }
+
+    /// Entries waiting in memory.
+    pub fn pending(&self) -> usize {
+        self.shared.pending()
+    }
+
+    /// Entries dropped since start (buffer full, or a batch refused).
+    pub fn dropped(&self) -> u64 {
+        self.shared.dropped()
+    }
+
+    /// Rows written since start.
+    pub fn written(&self) -> u64 {
+        self.shared.written()
+    }
+}
