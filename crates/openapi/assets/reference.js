@@ -98,7 +98,8 @@
     const out = [];
     for (const [media, body] of Object.entries(c || {})) {
       out.push(el("div", {}, el("code", {}, media), " ", typeNode(body.schema)));
-      const tree = schemaTree(body.schema, 0);
+      const schema = body.schema && body.schema.$ref ? schemas[refName(body.schema.$ref)] : body.schema;
+      const tree = schemaTree(schema, 0);
       if (tree) out.push(tree);
       if (body.example !== undefined) out.push(example("Example", body.example));
       for (const [name, ex] of Object.entries(body.examples || {}))
@@ -131,7 +132,7 @@
     }
     if (op.requestBody) {
       section.append(el("h3", {}, "Request body", op.requestBody.required ? el("span", { class: "badge req" }, "required") : null),
-        content(op.requestBody.content));
+        ...content(op.requestBody.content));
     }
     section.append(el("h3", {}, "Responses"));
     for (const [status, res] of Object.entries(op.responses || {})) {
@@ -184,5 +185,10 @@
       s.description ? md(s.description) : null,
       schemaTree(s, 0),
       s.example !== undefined ? example("Example", s.example) : null));
+  }
+  // The page is built after load, so follow a #fragment by hand.
+  if (location.hash) {
+    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) target.scrollIntoView();
   }
 })();
