@@ -1,7 +1,9 @@
 //! A host application's own routes, protected by latchkey: a page for
-//! signed-in users and an API for key holders.
+//! signed-in users and an API for key holders, whose every admitted request
+//! goes to the usage log.
 
 use actix_web::{web, HttpResponse};
+use latchkey_api_key::usage::UsageLog;
 use latchkey_api_key::{KeyRequirement, VerifiedKey};
 use latchkey_session::{Auth, AuthenticatedUser};
 use serde_json::json;
@@ -27,13 +29,22 @@ async fn reports(key: VerifiedKey) -> HttpResponse {
 }
 
 /// Mounts latchkey under `/api/auth` and the host's own routes beside it.
-pub fn configure(auth: &Auth, cfg: &mut web::ServiceConfig) {
+/// With a usage log, the key-guarded `/api` routes are wrapped in it (the
+/// log is created once per process and cloned into every worker's app).
+pub fn configure(auth: &Auth, usage: Option<&UsageLog>, cfg: &mut web::ServiceConfig) {
+    // The auth scope (`/api/auth`) first, so the `/api` scope below does not
+    // shadow it.
     auth.configure(cfg);
-    cfg.route("/me", web::get().to(me))
-        .route("/api/ping", web::get().to(ping))
+    cfg.route("/me", web::get().to(me));
+    let api = web::scope("/api")
+        .route("/ping", web::get().to(ping))
         .service(
-            web::resource("/api/reports")
+            web::resource("/reports")
                 .app_data(KeyRequirement::permissions([("reports", &["read"][..])]))
                 .route(web::get().to(reports)),
         );
+    match usage {
+        Some(usage) => cfg.service(api.wrap(usage.clone())),
+        None => cfg.service(api),
+    };
 }

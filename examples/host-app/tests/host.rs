@@ -45,9 +45,10 @@ fn new_key(owner: &str, permissions: Option<&str>, remaining: Option<i32>) -> (P
 }
 
 async fn send(auth: &Auth, req: TestRequest) -> (StatusCode, Value) {
-    let app =
-        test::init_service(App::new().configure(|cfg| latchkey_example_host::configure(auth, cfg)))
-            .await;
+    let app = test::init_service(
+        App::new().configure(|cfg| latchkey_example_host::configure(auth, None, cfg)),
+    )
+    .await;
     let res = test::call_service(&app, req.to_request()).await;
     let status = res.status();
     let body = test::read_body(res).await;
