@@ -58,7 +58,14 @@ async fn jwks_command(
 /// Runs the command line. Errors are one line each, for `main` to print.
 pub async fn run(cli: Cli) -> Result<(), StartError> {
     if cli.command == Some(Command::Openapi) {
-        print!("{}", latchkey_openapi::yaml());
+        use std::io::Write;
+        let written = std::io::stdout().write_all(latchkey_openapi::yaml().as_bytes());
+        if let Err(e) = written.and_then(|()| std::io::stdout().flush()) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("latchkey: cannot write the document: {e}");
+                std::process::exit(1);
+            }
+        }
         return Ok(());
     }
     let settings = cli.settings;
