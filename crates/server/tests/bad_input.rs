@@ -314,3 +314,32 @@ both_backends!(
         assert_eq!(answer.text, "null");
     }
 );
+
+both_backends!(
+    nul_characters_are_400_not_500,
+    |backend: Backend| async move {
+        // PostgreSQL refuses NUL in text; latchkey refuses it first, on both backends.
+        let app = test_app!(backend);
+        let alice = app.sign_up("Alice").await;
+        let body = r#"{"email":"nul@example.com","password":"correct-horse-42","name":"a\u0000b"}"#;
+        let signup = app
+            .call(
+                TestRequest::post()
+                    .uri("/api/auth/sign-up/email")
+                    .insert_header(("content-type", "application/json"))
+                    .set_payload(body),
+            )
+            .await;
+        assert_eq!(signup.status, StatusCode::BAD_REQUEST);
+        assert_eq!(signup.code(), "VALIDATION_ERROR");
+        assert_eq!(
+            signup.json["message"],
+            "[body.name] Invalid input: text may not contain NUL characters"
+        );
+        let get = app
+            .get("/api/auth/api-key/get?id=a%00b", Some(&alice.bearer))
+            .await;
+        assert_eq!(get.status, StatusCode::BAD_REQUEST);
+        assert_eq!(get.code(), "VALIDATION_ERROR");
+    }
+);

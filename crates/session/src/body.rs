@@ -68,13 +68,59 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, AuthError> {
         return Err(undefined_body());
     }
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
+        Ok(Value::Object(map)) => {
+            if let Some(path) = nul_path(&map) {
+                return Err(AuthError::Validation(format!("[{path}] {NUL_MESSAGE}")));
+            }
+            Ok(map)
+        }
         Ok(other) => Err(AuthError::Validation(format!(
             "[body] Invalid input: expected object, received {}",
             kind_of(&other)
         ))),
         Err(_) => Err(AuthError::InvalidJson),
     }
+}
+
+/// No text latchkey stores may hold a NUL character (PostgreSQL refuses
+/// them, and no name, e-mail or id needs one).
+pub const NUL_MESSAGE: &str = "Invalid input: text may not contain NUL characters";
+
+/// The `body.a.b` path of the first string (or key) holding a NUL, if any.
+fn nul_path(map: &Map<String, Value>) -> Option<String> {
+    fn walk(value: &Value, path: &mut Vec<String>) -> bool {
+        match value {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().enumerate().any(|(i, v)| {
+                path.push(i.to_string());
+                let found = walk(v, path);
+                if !found {
+                    path.pop();
+                }
+                found
+            }),
+            Value::Object(map) => map.iter().any(|(k, v)| {
+                path.push(k.clone());
+                let found = k.contains('\0') || walk(v, path);
+                if !found {
+                    path.pop();
+                }
+                found
+            }),
+            _ => false,
+        }
+    }
+    let mut path = vec!["body".to_owned()];
+    walk(&Value::Object(map.clone()), &mut path).then(|| path.join("."))
+}
+
+/// Refuses a query string that decodes to text with a NUL character.
+pub fn check_query_for_nul(query: &str) -> Result<(), AuthError> {
+    let lower = query.to_ascii_lowercase();
+    if lower.contains("%00") || query.contains('\0') {
+        return Err(AuthError::Validation(format!("[query] {NUL_MESSAGE}")));
+    }
+    Ok(())
 }
 
 /// zod's name for the type of a JSON value.
@@ -276,6 +322,27 @@ mod tests {
             "[body] Invalid input: expected object, received undefined"
         );
         assert!(parse_object(b"{}").is_ok());
+    }
+
+    #[test]
+    fn nul_characters_are_refused_with_their_path() {
+        let msg = |b: &[u8]| {
+            parse_object(b)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            msg(br#"{"name": "a\u0000b"}"#),
+            format!("[body.name] {NUL_MESSAGE}")
+        );
+        assert_eq!(
+            msg(br#"{"permissions": {"files": ["read", "x\u0000"]}}"#),
+            format!("[body.permissions.files.1] {NUL_MESSAGE}")
+        );
+        assert!(parse_object(br#"{"name": "fine"}"#).is_ok());
+        assert!(check_query_for_nul("id=a%00b").is_err());
+        assert!(check_query_for_nul("id=a%2500b").is_ok());
     }
 
     #[test]

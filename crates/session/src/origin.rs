@@ -22,6 +22,11 @@ pub async fn origin_guard(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if let Err(refused) = crate::body::check_query_for_nul(req.query_string()) {
+        return Ok(req
+            .into_response(refused.error_response())
+            .map_into_right_body());
+    }
     if let Some(state) = req.app_data::<web::Data<AuthState>>() {
         if let Err(refused) = check_origin(req.request(), &state.config) {
             return Ok(req
