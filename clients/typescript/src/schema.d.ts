@@ -281,6 +281,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/api-key/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give one of the caller's keys a new secret
+         * @description latchkey (not in better-auth): a new secret for the same key. The id, name, prefix, metadata, permissions, counters and rate-limit windows stay; `start` changes, and the new full `key` is in this answer only. Without `gracePeriod` the old key stops verifying at once; with one (seconds, at most 30 days) both verify until `previousKeyExpiresAt`, then only the new one. A rotation is one atomic statement: a concurrent verify sees the key wholly before or after it. Another user's key is 404 `KEY_NOT_FOUND`; a trusted server may rotate any user's key, naming its `userId`.
+         */
+        post: operations["rotateApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/api-key/verify": {
         parameters: {
             query?: never;
@@ -981,6 +1001,153 @@ export interface components {
         RevokeSessionRequest: {
             /** @description The session's `token` as `list-sessions` shows it. */
             token: string;
+        };
+        /**
+         * @description `POST /api-key/rotate` body (latchkey).
+         * @example {
+         *       "gracePeriod": 3600,
+         *       "keyId": "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF"
+         *     }
+         */
+        RotateApiKeyRequest: {
+            /** @description The key to rotate. */
+            keyId: string;
+            /**
+             * Format: double
+             * @description Seconds the old key keeps verifying beside the new one (default 0:
+             *     it stops at once; at most 30 days).
+             */
+            gracePeriod?: number;
+            /**
+             * @description A client may repeat its own user id (another is 401 `UNAUTHORIZED_SESSION`);
+             *     a trusted server names the key's owner.
+             */
+            userId?: string;
+            /** @description Accepted and ignored. */
+            configId?: string;
+        };
+        /**
+         * @description The answer of rotate (latchkey): the record with its new `start`, the
+         *     new full key, and until when the old key still verifies.
+         * @example {
+         *       "configId": "default",
+         *       "createdAt": "2026-01-15T09:30:00.000Z",
+         *       "enabled": true,
+         *       "expiresAt": "2026-02-14T09:30:00.000Z",
+         *       "id": "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF",
+         *       "key": "lk_QwErTyUiOpAsDfGhJkLzXcVbNmQwErTyUiOpAsDfGhJkLzXcVbNmQwErTyUiOpAsDf",
+         *       "lastRefillAt": null,
+         *       "lastRequest": null,
+         *       "metadata": {
+         *         "team": "infra"
+         *       },
+         *       "name": "ci-deploy",
+         *       "permissions": null,
+         *       "prefix": "lk_",
+         *       "previousKeyExpiresAt": "2026-01-20T13:00:00.000Z",
+         *       "rateLimitEnabled": true,
+         *       "rateLimitMax": 10,
+         *       "rateLimitTimeWindow": 86400000,
+         *       "referenceId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR",
+         *       "refillAmount": null,
+         *       "refillInterval": null,
+         *       "remaining": null,
+         *       "requestCount": 0,
+         *       "start": "lk_QwE",
+         *       "updatedAt": "2026-01-20T12:00:00.000Z",
+         *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
+         *     }
+         */
+        RotatedApiKey: {
+            /** @description The new full key. Shown once: latchkey stores only its SHA-256 hash. */
+            key: string;
+            /**
+             * Format: date-time
+             * @description Until when the replaced key still verifies (`gracePeriod`);
+             *     `null`: it stopped at once.
+             */
+            previousKeyExpiresAt: string | null;
+            /** @description 32-character random id. */
+            id: string;
+            /** @description The configuration the key belongs to (always `"default"`). */
+            configId: string;
+            /** @description Display name. */
+            name: string | null;
+            /** @description The first characters of the full key (6 by default), for display. */
+            start: string | null;
+            /** @description Owner: the user id for user-owned keys. */
+            referenceId: string;
+            /**
+             * @description Same as `referenceId` (latchkey's addition, for clients written
+             *     against better-auth's older reference, where keys have a `userId`).
+             */
+            userId: string;
+            /** @description The key's prefix. */
+            prefix: string | null;
+            /**
+             * Format: int32
+             * @description Refill period in milliseconds (server-only to set).
+             */
+            refillInterval: number | null;
+            /**
+             * Format: int32
+             * @description What `remaining` is reset to on each refill (server-only to set).
+             */
+            refillAmount: number | null;
+            /**
+             * Format: date-time
+             * @description Last refill.
+             */
+            lastRefillAt: string | null;
+            /** @description A disabled key fails verification with `KEY_DISABLED`. */
+            enabled: boolean;
+            /** @description Per-key rate limiting (server-only to set). */
+            rateLimitEnabled: boolean;
+            /**
+             * Format: int32
+             * @description Rate-limit window in milliseconds (server-only to set).
+             */
+            rateLimitTimeWindow: number | null;
+            /**
+             * Format: int32
+             * @description Admissions per window (server-only to set).
+             */
+            rateLimitMax: number | null;
+            /**
+             * Format: int32
+             * @description Admissions in the current rate-limit window.
+             */
+            requestCount: number;
+            /**
+             * Format: int32
+             * @description Uses left; `null` is unlimited (server-only to set).
+             */
+            remaining: number | null;
+            /**
+             * Format: date-time
+             * @description Last admitted request.
+             */
+            lastRequest: string | null;
+            /**
+             * Format: date-time
+             * @description Expiry; `null` never expires.
+             */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description Creation time.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last change.
+             */
+            updatedAt: string;
+            /** @description Resource → allowed actions (server-only to set). */
+            permissions: {
+                [key: string]: string[];
+            } | null;
+            metadata: null | components["schemas"]["Metadata"];
         };
         /**
          * @description A session. `token` is the token the caller presented (empty for a
@@ -2556,6 +2723,142 @@ export interface operations {
                 };
             };
             /** @description Forbidden: `INVALID_API_KEY`, `INVALID_ORIGIN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found: `KEY_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payload too large: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service unavailable: `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    /** @description Whole seconds to wait before retrying. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gracePeriod": 3600,
+                 *       "keyId": "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key with its new secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "configId": "default",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "enabled": true,
+                     *       "expiresAt": "2026-02-14T09:30:00.000Z",
+                     *       "id": "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF",
+                     *       "key": "lk_QwErTyUiOpAsDfGhJkLzXcVbNmQwErTyUiOpAsDfGhJkLzXcVbNmQwErTyUiOpAsDf",
+                     *       "lastRefillAt": null,
+                     *       "lastRequest": null,
+                     *       "metadata": {
+                     *         "team": "infra"
+                     *       },
+                     *       "name": "ci-deploy",
+                     *       "permissions": null,
+                     *       "prefix": "lk_",
+                     *       "previousKeyExpiresAt": "2026-01-20T13:00:00.000Z",
+                     *       "rateLimitEnabled": true,
+                     *       "rateLimitMax": 10,
+                     *       "rateLimitTimeWindow": 86400000,
+                     *       "referenceId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR",
+                     *       "refillAmount": null,
+                     *       "refillInterval": null,
+                     *       "remaining": null,
+                     *       "requestCount": 0,
+                     *       "start": "lk_QwE",
+                     *       "updatedAt": "2026-01-20T12:00:00.000Z",
+                     *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RotatedApiKey"];
+                };
+            };
+            /** @description Bad request: `VALIDATION_ERROR`, `BAD_REQUEST` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `UNAUTHORIZED_SESSION`, `INVALID_API_KEY`, `KEY_DISABLED`, `KEY_EXPIRED`, `INVALID_REFERENCE_ID_FROM_API_KEY` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `INVALID_SERVER_CREDENTIAL`, `INVALID_API_KEY`, `INVALID_ORIGIN` */
             403: {
                 headers: {
                     [name: string]: unknown;

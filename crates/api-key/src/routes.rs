@@ -3,7 +3,7 @@
 use actix_web::web;
 use latchkey_session::routes::route;
 
-use crate::handlers::{create, delete, delete_expired, get, list, update, verify};
+use crate::handlers::{create, delete, delete_expired, get, list, rotate, update, verify};
 use crate::handlers::{stats, usage};
 
 /// Registers the API-key routes.
@@ -29,6 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(route(
         "/api-key/delete",
         web::post().to(delete::delete_api_key),
+    ))
+    .service(route(
+        "/api-key/rotate",
+        web::post().to(rotate::rotate_api_key),
     ))
     .service(route(
         "/api-key/usage",

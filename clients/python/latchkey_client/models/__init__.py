@@ -27,6 +27,9 @@ from .metadata_type_0 import MetadataType0
 from .permissions import Permissions
 from .readiness import Readiness
 from .revoke_session_request import RevokeSessionRequest
+from .rotate_api_key_request import RotateApiKeyRequest
+from .rotated_api_key import RotatedApiKey
+from .rotated_api_key_permissions_type_0 import RotatedApiKeyPermissionsType0
 from .session import Session
 from .session_and_user import SessionAndUser
 from .session_jwt import SessionJwt
@@ -75,6 +78,9 @@ __all__ = (
     "Permissions",
     "Readiness",
     "RevokeSessionRequest",
+    "RotateApiKeyRequest",
+    "RotatedApiKey",
+    "RotatedApiKeyPermissionsType0",
     "Session",
     "SessionAndUser",
     "SessionJwt",

@@ -40,5 +40,11 @@ diesel::table! {
         metadata -> Nullable<Text>,
         #[sql_name = "rateLimitWindowStart"]
         rate_limit_window_start -> Nullable<Timestamp>,
+        /// latchkey: the hash of the secret the last rotation replaced.
+        #[sql_name = "previousKey"]
+        previous_key -> Nullable<Text>,
+        /// latchkey: until when `previousKey` still verifies.
+        #[sql_name = "previousKeyExpiresAt"]
+        previous_key_expires_at -> Nullable<Timestamp>,
     }
 }

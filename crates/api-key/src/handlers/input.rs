@@ -193,7 +193,12 @@ pub fn create_owner(
     }
 }
 
-fn server_owner(session_user: Option<&str>, user_id: Option<&str>) -> Result<String, ApiKeyError> {
+/// The owner a trusted server acts for: its session's user or `userId`
+/// (the two must agree).
+pub(crate) fn server_owner(
+    session_user: Option<&str>,
+    user_id: Option<&str>,
+) -> Result<String, ApiKeyError> {
     match (session_user, user_id.filter(|u| !u.is_empty())) {
         (Some(session), Some(user)) if session != user => Err(ApiKeyError::UnauthorizedSession),
         (Some(owner), _) | (None, Some(owner)) => Ok(owner.to_owned()),

@@ -7,6 +7,7 @@ pub mod get;
 pub mod input;
 pub mod list;
 pub mod query;
+pub mod rotate;
 pub mod stats;
 pub mod update;
 pub mod usage;

@@ -3,6 +3,7 @@
 
 pub mod manage;
 pub mod retention;
+pub mod rotate;
 pub mod usage;
 pub mod verify;
 

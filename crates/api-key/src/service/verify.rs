@@ -1,7 +1,8 @@
 //! Verification, in better-auth's order: configuration → enabled → expiry →
 //! permissions → remaining (with refill) → rate limit. Admission is one
 //! atomic statement ([`crate::db::queries::verify::consume`]); only a refusal
-//! reads the row again, to say why.
+//! reads the row again, to say why. A rotated key's previous secret verifies
+//! as the key while its grace period runs.
 
 use latchkey_session::db::DbConnection;
 use latchkey_session::run_blocking;
@@ -131,7 +132,7 @@ pub fn verify_on(
     // read first, then admit only if the permissions are still those checked.
     let checked = match &request.permissions {
         Some(_) => {
-            let row = keys::find_by_hash(conn, &hash)?;
+            let row = verify::find_presented(conn, &hash, now)?;
             match row
                 .as_ref()
                 .and_then(|row| static_refusal(row, request, now))
@@ -155,7 +156,7 @@ pub fn verify_on(
         if let Some(admitted) = verify::consume(conn, consume)? {
             return Ok(Ok(admitted));
         }
-        let row = keys::find_by_hash(conn, &hash)?;
+        let row = verify::find_presented(conn, &hash, now)?;
         match classify(row.as_ref(), request, rate_limit_enabled, now) {
             Some(refusal) => return Ok(Err(refusal)),
             None => last = Refusal::InvalidApiKey,

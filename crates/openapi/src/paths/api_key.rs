@@ -34,6 +34,7 @@ pub fn operations() -> Vec<Op> {
         list(),
         update(),
         delete(),
+        super::api_key_rotate::rotate(),
         verify(),
         delete_expired(),
     ]

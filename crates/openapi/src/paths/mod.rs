@@ -2,6 +2,7 @@
 //! describes (crates/*/src/routes.rs).
 
 pub mod api_key;
+pub mod api_key_rotate;
 pub mod api_key_usage;
 pub mod docs;
 pub mod jwt;

@@ -98,6 +98,20 @@ key_record!(
     }
 );
 
+key_record!(
+    /// The answer of rotate (latchkey): the record with its new `start`, the
+    /// new full key, and until when the old key still verifies.
+    #[schema(example = json!(crate::paths::api_key_rotate::rotated_api_key()))]
+    RotatedApiKey {
+        /// The new full key. Shown once: latchkey stores only its SHA-256 hash.
+        pub key: String,
+        /// Until when the replaced key still verifies (`gracePeriod`);
+        /// `null`: it stopped at once.
+        #[schema(required = true, format = DateTime)]
+        pub previous_key_expires_at: Option<String>,
+    }
+);
+
 /// Free-form JSON attached to a key: an object (or an array, as better-auth
 /// accepts). Requires the server's `--api-key-metadata`.
 #[allow(dead_code)]

@@ -119,6 +119,27 @@ pub struct DeleteApiKeyRequest {
     pub config_id: Option<String>,
 }
 
+/// `POST /api-key/rotate` body (latchkey).
+#[derive(ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[schema(example = json!({"keyId": "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF", "gracePeriod": 3600}))]
+#[allow(dead_code)]
+pub struct RotateApiKeyRequest {
+    /// The key to rotate.
+    pub key_id: String,
+    /// Seconds the old key keeps verifying beside the new one (default 0:
+    /// it stops at once; at most 30 days).
+    #[schema(nullable = false, minimum = 0, maximum = 2_592_000, value_type = Option<f64>)]
+    pub grace_period: Option<f64>,
+    /// A client may repeat its own user id (another is 401 `UNAUTHORIZED_SESSION`);
+    /// a trusted server names the key's owner.
+    #[schema(nullable = false)]
+    pub user_id: Option<String>,
+    /// Accepted and ignored.
+    #[schema(nullable = false)]
+    pub config_id: Option<String>,
+}
+
 /// The request fields only a trusted server may send, per body schema.
 pub const SERVER_ONLY: &[(&str, &[&str])] = &[
     (

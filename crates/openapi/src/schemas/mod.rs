@@ -40,12 +40,14 @@ pub fn all() -> Vec<Named> {
     add::<session::Readiness>(&mut all);
     add::<api_key::ApiKey>(&mut all);
     add::<api_key::CreatedApiKey>(&mut all);
+    add::<api_key::RotatedApiKey>(&mut all);
     add::<api_key::ApiKeyList>(&mut all);
     add::<api_key::Metadata>(&mut all);
     add::<api_key::Permissions>(&mut all);
     add::<api_key_requests::CreateApiKeyRequest>(&mut all);
     add::<api_key_requests::UpdateApiKeyRequest>(&mut all);
     add::<api_key_requests::DeleteApiKeyRequest>(&mut all);
+    add::<api_key_requests::RotateApiKeyRequest>(&mut all);
     add::<api_key_usage::UsagePage>(&mut all);
     add::<api_key_usage::ApiKeyStats>(&mut all);
     add::<server::VerifyApiKeyRequest>(&mut all);

@@ -3,5 +3,6 @@
 pub mod cap;
 pub mod keys;
 pub mod retention;
+pub mod rotation;
 pub mod usage;
 pub mod verify;

@@ -4,6 +4,9 @@
 //! re-evaluates the conditions against the row as the previous one left it,
 //! so a budget can never be overspent, on any number of server instances.
 //!
+//! The same statement matches a rotated key's previous secret while its
+//! grace period runs.
+//!
 //! The statement is the same on both backends except for timestamp
 //! arithmetic and placeholder syntax, which is the one place this file
 //! branches on the backend.
@@ -14,6 +17,7 @@ use latchkey_session::db::DbConnection;
 use time::PrimitiveDateTime;
 
 use crate::db::models::ApiKey;
+use crate::db::schema::apikey;
 use crate::keys::HashedKey;
 
 /// What one verify may charge, and under which conditions.
@@ -51,7 +55,7 @@ UPDATE apikey SET
         ELSE "rateLimitWindowStart" END,
     "lastRequest" = $2,
     "updatedAt" = $2
-WHERE key = $1
+WHERE (key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))
     AND ($4 IS NULL OR "configId" = $4)
     AND enabled IS NOT FALSE
     AND ("expiresAt" IS NULL OR "expiresAt" > $2)
@@ -137,6 +141,25 @@ pub fn consume(conn: &mut DbConnection, c: Consume<'_>) -> QueryResult<Option<Ap
             .get_result::<ApiKey>(lite)
             .optional(),
     }
+}
+
+/// The key a presented hash names at `now`: by its current secret, or by
+/// its previous one while the grace period of a rotation runs. (This is
+/// what verification reads to say why it refused.)
+pub fn find_presented(
+    conn: &mut DbConnection,
+    hash: &HashedKey,
+    now: PrimitiveDateTime,
+) -> QueryResult<Option<ApiKey>> {
+    apikey::table
+        .filter(
+            apikey::key.eq(hash.as_str()).or(apikey::previous_key
+                .eq(hash.as_str())
+                .and(apikey::previous_key_expires_at.gt(now))),
+        )
+        .select(ApiKey::as_select())
+        .first(conn)
+        .optional()
 }
 
 #[cfg(test)]
