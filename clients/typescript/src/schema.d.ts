@@ -590,6 +590,12 @@ export interface components {
                 [key: string]: string[];
             } | null;
             metadata: null | components["schemas"]["Metadata"];
+            /**
+             * @description latchkey: the key's several rate-limit windows, besides
+             *     better-auth's one (server-only to set); every window must have
+             *     room for a request to be admitted. Absent on keys without any.
+             */
+            rateLimits?: components["schemas"]["RateLimitWindow"][];
         };
         /** @description `POST /api-key/token` answer. */
         ApiKeyJwt: {
@@ -714,6 +720,12 @@ export interface components {
              * @description **Server-only.** Admissions per window.
              */
             rateLimitMax?: number;
+            /**
+             * @description **Server-only.** latchkey's several windows besides the one above
+             *     (at most 10, one per window length); absent: the server's
+             *     `--api-key-rate-limits`; `null` or `[]`: none.
+             */
+            rateLimits?: components["schemas"]["RateLimitWindow"][] | null;
             /** @description **Server-only.** Resource → allowed actions, e.g. `{"files": ["read", "write"]}`. */
             permissions?: {
                 [key: string]: string[];
@@ -838,6 +850,12 @@ export interface components {
                 [key: string]: string[];
             } | null;
             metadata: null | components["schemas"]["Metadata"];
+            /**
+             * @description latchkey: the key's several rate-limit windows, besides
+             *     better-auth's one (server-only to set); every window must have
+             *     room for a request to be admitted. Absent on keys without any.
+             */
+            rateLimits?: components["schemas"]["RateLimitWindow"][];
         };
         /**
          * @description `POST /api-key/delete` body.
@@ -981,6 +999,26 @@ export interface components {
          */
         Permissions: {
             [key: string]: string[];
+        };
+        /**
+         * @description latchkey: one rate-limit window of a key, at most `max` admitted
+         *     requests per fixed window of `window` milliseconds.
+         * @example {
+         *       "max": 100,
+         *       "window": 60000
+         *     }
+         */
+        RateLimitWindow: {
+            /**
+             * Format: int64
+             * @description Window length in milliseconds (1 ms to 366 days).
+             */
+            window: number;
+            /**
+             * Format: int64
+             * @description Admissions per window.
+             */
+            max: number;
         };
         /**
          * @description `GET /ready`.
@@ -1148,6 +1186,12 @@ export interface components {
                 [key: string]: string[];
             } | null;
             metadata: null | components["schemas"]["Metadata"];
+            /**
+             * @description latchkey: the key's several rate-limit windows, besides
+             *     better-auth's one (server-only to set); every window must have
+             *     room for a request to be admitted. Absent on keys without any.
+             */
+            rateLimits?: components["schemas"]["RateLimitWindow"][];
         };
         /**
          * @description A session. `token` is the token the caller presented (empty for a
@@ -1336,6 +1380,11 @@ export interface components {
              * @description **Server-only.**
              */
             rateLimitMax?: number;
+            /**
+             * @description **Server-only.** Replaces the key's several windows, each starting
+             *     afresh; `null` or `[]` removes them.
+             */
+            rateLimits?: components["schemas"]["RateLimitWindow"][] | null;
             /** @description **Server-only.** Resource → allowed actions; `null` removes every permission. */
             permissions?: {
                 [key: string]: string[];

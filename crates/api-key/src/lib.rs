@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod keys;
 pub mod options;
 pub mod permissions;
+pub mod rate_limits;
 pub mod routes;
 pub mod server_auth;
 pub mod service;
@@ -25,6 +26,7 @@ pub use error::{ApiKeyError, Refusal};
 pub use extract::{KeyRequirement, VerifiedKey};
 pub use keys::{HashedKey, PlainKey};
 pub use options::ApiKeyOptions;
+pub use rate_limits::RateWindow;
 pub use service::verify::{Verified, VerifyRequest};
 pub use service::ApiKeys;
 

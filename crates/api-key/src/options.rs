@@ -42,6 +42,9 @@ pub struct ApiKeyOptions {
     pub rate_limit_time_window: i32,
     /// Default admissions per window written into new keys.
     pub rate_limit_max: i32,
+    /// latchkey: the several rate-limit windows written into new keys
+    /// created without `rateLimits` (empty: none, as better-auth).
+    pub default_rate_limits: Vec<crate::rate_limits::RateWindow>,
     /// Permissions for keys created without any.
     pub default_permissions: Option<Map<String, Value>>,
     /// A valid key in the key header acts as its owner's session.
@@ -99,6 +102,7 @@ impl Default for ApiKeyOptions {
             rate_limit_enabled: true,
             rate_limit_time_window: 86_400_000,
             rate_limit_max: 10,
+            default_rate_limits: Vec::new(),
             default_permissions: None,
             enable_session_for_api_keys: false,
             server_secret: None,

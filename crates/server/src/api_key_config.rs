@@ -2,7 +2,7 @@
 //! API-key plugin, with better-auth 1.7's defaults.
 
 use clap::{ArgAction, Args};
-use latchkey_api_key::ApiKeyOptions;
+use latchkey_api_key::{ApiKeyOptions, RateWindow};
 use serde_json::{Map, Value};
 
 /// A boolean flag that also reads `true`/`false` from its variable.
@@ -148,6 +148,13 @@ pub struct ApiKeySettings {
     )]
     pub api_key_rate_limit_max: i32,
 
+    /// Several rate-limit windows written into new keys created without
+    /// `rateLimits` (latchkey; none by default): `window:max` pairs with the
+    /// window in ms or with a unit (`1m:100,1h:1000,1d:10000`), or JSON
+    /// (`[{"window":60000,"max":100}]`).
+    #[arg(long, env = "LATCHKEY_API_KEY_RATE_LIMITS", value_parser = parse_rate_limits, global = true)]
+    pub api_key_rate_limits: Option<RateLimitWindows>,
+
     /// Permissions of keys created without any, as JSON (`{"files":["read"]}`).
     #[arg(long, env = "LATCHKEY_API_KEY_DEFAULT_PERMISSIONS", value_parser = parse_permissions, global = true)]
     pub api_key_default_permissions: Option<Map<String, Value>>,
@@ -181,6 +188,14 @@ pub struct ApiKeySettings {
     #[arg(long, env = "LATCHKEY_API_KEY_SESSIONS", action = switch!(), num_args = 0..=1,
           default_value_t = false, default_missing_value = "true", global = true)]
     pub api_key_sessions: bool,
+}
+
+/// The windows of `--api-key-rate-limits`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RateLimitWindows(pub Vec<RateWindow>);
+
+fn parse_rate_limits(text: &str) -> Result<RateLimitWindows, String> {
+    latchkey_api_key::rate_limits::parse_spec(text).map(RateLimitWindows)
 }
 
 fn parse_permissions(text: &str) -> Result<Map<String, Value>, String> {
@@ -222,6 +237,7 @@ impl ApiKeySettings {
             rate_limit_enabled: self.api_key_rate_limit_enabled,
             rate_limit_time_window: self.api_key_rate_limit_time_window,
             rate_limit_max: self.api_key_rate_limit_max,
+            default_rate_limits: self.api_key_rate_limits.clone().unwrap_or_default().0,
             default_permissions: self.api_key_default_permissions.clone(),
             enable_session_for_api_keys: self.api_key_sessions,
             server_secret: self.server_secret.clone().filter(|s| !s.is_empty()),
@@ -308,6 +324,39 @@ mod tests {
         assert_eq!(options.api_key_headers, vec!["x-key", "x-other"]);
         assert!(options.default_permissions.is_some());
         assert_eq!(options.server_secret.as_deref(), Some("s3cret"));
+    }
+
+    #[test]
+    fn rate_limit_windows_are_read() {
+        assert!(Probe::parse_from(["x"])
+            .settings
+            .options()
+            .default_rate_limits
+            .is_empty());
+        let probe = Probe::parse_from([
+            "x",
+            "--api-key-rate-limits",
+            "1m:100,1h:1000,86400000:10000",
+        ]);
+        assert_eq!(
+            probe.settings.options().default_rate_limits,
+            vec![
+                RateWindow::new(60_000, 100),
+                RateWindow::new(3_600_000, 1000),
+                RateWindow::new(86_400_000, 10_000)
+            ]
+        );
+        let json = Probe::parse_from([
+            "x",
+            "--api-key-rate-limits",
+            r#"[{"window":60000,"max":5}]"#,
+        ]);
+        assert_eq!(
+            json.settings.options().default_rate_limits,
+            vec![RateWindow::new(60_000, 5)]
+        );
+        assert!(Probe::try_parse_from(["x", "--api-key-rate-limits", "1m:0"]).is_err());
+        assert!(Probe::try_parse_from(["x", "--api-key-rate-limits", "soon:5"]).is_err());
     }
 
     #[test]

@@ -44,7 +44,8 @@ both_backends!(
                 "create",
                 json!({"userId": alice.id, "name": "billing", "prefix": "bill_",
                        "metadata": {"team": "a"}, "remaining": 50,
-                       "permissions": {"files": ["read"]}}),
+                       "permissions": {"files": ["read"]},
+                       "rateLimits": [{"window": 60000, "max": 100}]}),
             )
             .await
             .json;
@@ -71,6 +72,7 @@ both_backends!(
             "referenceId",
             "userId",
             "createdAt",
+            "rateLimits",
             "enabled",
             "expiresAt",
         ] {

@@ -40,6 +40,7 @@ fn new_key(owner: &str, permissions: Option<&str>, remaining: Option<i32>) -> (P
         permissions: permissions.map(str::to_owned),
         metadata: None,
         rate_limit_window_start: None,
+        rate_limits: None,
     };
     (plain, row)
 }

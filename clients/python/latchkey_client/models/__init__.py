@@ -25,6 +25,7 @@ from .list_api_keys_sort_direction import ListApiKeysSortDirection
 from .liveness import Liveness
 from .metadata_type_0 import MetadataType0
 from .permissions import Permissions
+from .rate_limit_window import RateLimitWindow
 from .readiness import Readiness
 from .revoke_session_request import RevokeSessionRequest
 from .rotate_api_key_request import RotateApiKeyRequest
@@ -76,6 +77,7 @@ __all__ = (
     "Liveness",
     "MetadataType0",
     "Permissions",
+    "RateLimitWindow",
     "Readiness",
     "RevokeSessionRequest",
     "RotateApiKeyRequest",

@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.api_key_permissions_type_0 import ApiKeyPermissionsType0
     from ..models.metadata_type_0 import MetadataType0
+    from ..models.rate_limit_window import RateLimitWindow
 
 
 T = TypeVar("T", bound="ApiKey")
@@ -53,6 +56,9 @@ class ApiKey:
         updated_at (datetime.datetime): Last change.
         permissions (ApiKeyPermissionsType0 | None): Resource → allowed actions (server-only to set).
         metadata (list[Any] | MetadataType0 | None):
+        rate_limits (list[RateLimitWindow] | Unset): latchkey: the key's several rate-limit windows, besides
+            better-auth's one (server-only to set); every window must have
+            room for a request to be admitted. Absent on keys without any.
     """
 
     id: str
@@ -77,6 +83,7 @@ class ApiKey:
     updated_at: datetime.datetime
     permissions: ApiKeyPermissionsType0 | None
     metadata: list[Any] | MetadataType0 | None
+    rate_limits: list[RateLimitWindow] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,6 +165,13 @@ class ApiKey:
         else:
             metadata = self.metadata
 
+        rate_limits: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.rate_limits, Unset):
+            rate_limits = []
+            for rate_limits_item_data in self.rate_limits:
+                rate_limits_item = rate_limits_item_data.to_dict()
+                rate_limits.append(rate_limits_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -186,6 +200,8 @@ class ApiKey:
                 "metadata": metadata,
             }
         )
+        if rate_limits is not UNSET:
+            field_dict["rateLimits"] = rate_limits
 
         return field_dict
 
@@ -193,6 +209,7 @@ class ApiKey:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.api_key_permissions_type_0 import ApiKeyPermissionsType0
         from ..models.metadata_type_0 import MetadataType0
+        from ..models.rate_limit_window import RateLimitWindow
 
         d = dict(src_dict)
         id = d.pop("id")
@@ -354,6 +371,15 @@ class ApiKey:
 
         metadata = _parse_metadata(d.pop("metadata"))
 
+        _rate_limits = d.pop("rateLimits", UNSET)
+        rate_limits: list[RateLimitWindow] | Unset = UNSET
+        if _rate_limits is not UNSET:
+            rate_limits = []
+            for rate_limits_item_data in _rate_limits:
+                rate_limits_item = RateLimitWindow.from_dict(rate_limits_item_data)
+
+                rate_limits.append(rate_limits_item)
+
         api_key = cls(
             id=id,
             config_id=config_id,
@@ -377,6 +403,7 @@ class ApiKey:
             updated_at=updated_at,
             permissions=permissions,
             metadata=metadata,
+            rate_limits=rate_limits,
         )
 
         api_key.additional_properties = d

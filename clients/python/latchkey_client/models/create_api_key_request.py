@@ -13,6 +13,7 @@ if TYPE_CHECKING:
         CreateApiKeyRequestPermissions,
     )
     from ..models.metadata_type_0 import MetadataType0
+    from ..models.rate_limit_window import RateLimitWindow
 
 
 T = TypeVar("T", bound="CreateApiKeyRequest")
@@ -39,6 +40,10 @@ class CreateApiKeyRequest:
         rate_limit_enabled (bool | Unset): **Server-only.** Per-key rate limiting (default on: 10 per day).
         rate_limit_time_window (int | Unset): **Server-only.** Rate-limit window in milliseconds.
         rate_limit_max (int | Unset): **Server-only.** Admissions per window.
+        rate_limits (list[RateLimitWindow] | None | Unset): **Server-only.** latchkey's several windows besides the one
+            above
+            (at most 10, one per window length); absent: the server's
+            `--api-key-rate-limits`; `null` or `[]`: none.
         permissions (CreateApiKeyRequestPermissions | Unset): **Server-only.** Resource → allowed actions, e.g.
             `{"files": ["read", "write"]}`.
         user_id (str | Unset): **Server-only.** The owner. A client sending it gets 401
@@ -56,6 +61,7 @@ class CreateApiKeyRequest:
     rate_limit_enabled: bool | Unset = UNSET
     rate_limit_time_window: int | Unset = UNSET
     rate_limit_max: int | Unset = UNSET
+    rate_limits: list[RateLimitWindow] | None | Unset = UNSET
     permissions: CreateApiKeyRequestPermissions | Unset = UNSET
     user_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -102,6 +108,18 @@ class CreateApiKeyRequest:
 
         rate_limit_max = self.rate_limit_max
 
+        rate_limits: list[dict[str, Any]] | None | Unset
+        if isinstance(self.rate_limits, Unset):
+            rate_limits = UNSET
+        elif isinstance(self.rate_limits, list):
+            rate_limits = []
+            for rate_limits_type_0_item_data in self.rate_limits:
+                rate_limits_type_0_item = rate_limits_type_0_item_data.to_dict()
+                rate_limits.append(rate_limits_type_0_item)
+
+        else:
+            rate_limits = self.rate_limits
+
         permissions: dict[str, Any] | Unset = UNSET
         if not isinstance(self.permissions, Unset):
             permissions = self.permissions.to_dict()
@@ -133,6 +151,8 @@ class CreateApiKeyRequest:
             field_dict["rateLimitTimeWindow"] = rate_limit_time_window
         if rate_limit_max is not UNSET:
             field_dict["rateLimitMax"] = rate_limit_max
+        if rate_limits is not UNSET:
+            field_dict["rateLimits"] = rate_limits
         if permissions is not UNSET:
             field_dict["permissions"] = permissions
         if user_id is not UNSET:
@@ -146,6 +166,7 @@ class CreateApiKeyRequest:
             CreateApiKeyRequestPermissions,
         )
         from ..models.metadata_type_0 import MetadataType0
+        from ..models.rate_limit_window import RateLimitWindow
 
         d = dict(src_dict)
         name = d.pop("name", UNSET)
@@ -207,6 +228,30 @@ class CreateApiKeyRequest:
 
         rate_limit_max = d.pop("rateLimitMax", UNSET)
 
+        def _parse_rate_limits(data: object) -> list[RateLimitWindow] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                rate_limits_type_0 = []
+                _rate_limits_type_0 = data
+                for rate_limits_type_0_item_data in _rate_limits_type_0:
+                    rate_limits_type_0_item = RateLimitWindow.from_dict(
+                        rate_limits_type_0_item_data
+                    )
+
+                    rate_limits_type_0.append(rate_limits_type_0_item)
+
+                return rate_limits_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[RateLimitWindow] | None | Unset, data)
+
+        rate_limits = _parse_rate_limits(d.pop("rateLimits", UNSET))
+
         _permissions = d.pop("permissions", UNSET)
         permissions: CreateApiKeyRequestPermissions | Unset
         if isinstance(_permissions, Unset):
@@ -228,6 +273,7 @@ class CreateApiKeyRequest:
             rate_limit_enabled=rate_limit_enabled,
             rate_limit_time_window=rate_limit_time_window,
             rate_limit_max=rate_limit_max,
+            rate_limits=rate_limits,
             permissions=permissions,
             user_id=user_id,
         )

@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.created_api_key_permissions_type_0 import (
         CreatedApiKeyPermissionsType0,
     )
     from ..models.metadata_type_0 import MetadataType0
+    from ..models.rate_limit_window import RateLimitWindow
 
 
 T = TypeVar("T", bound="CreatedApiKey")
@@ -57,6 +60,9 @@ class CreatedApiKey:
         updated_at (datetime.datetime): Last change.
         permissions (CreatedApiKeyPermissionsType0 | None): Resource → allowed actions (server-only to set).
         metadata (list[Any] | MetadataType0 | None):
+        rate_limits (list[RateLimitWindow] | Unset): latchkey: the key's several rate-limit windows, besides
+            better-auth's one (server-only to set); every window must have
+            room for a request to be admitted. Absent on keys without any.
     """
 
     key: str
@@ -82,6 +88,7 @@ class CreatedApiKey:
     updated_at: datetime.datetime
     permissions: CreatedApiKeyPermissionsType0 | None
     metadata: list[Any] | MetadataType0 | None
+    rate_limits: list[RateLimitWindow] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -167,6 +174,13 @@ class CreatedApiKey:
         else:
             metadata = self.metadata
 
+        rate_limits: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.rate_limits, Unset):
+            rate_limits = []
+            for rate_limits_item_data in self.rate_limits:
+                rate_limits_item = rate_limits_item_data.to_dict()
+                rate_limits.append(rate_limits_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -196,6 +210,8 @@ class CreatedApiKey:
                 "metadata": metadata,
             }
         )
+        if rate_limits is not UNSET:
+            field_dict["rateLimits"] = rate_limits
 
         return field_dict
 
@@ -205,6 +221,7 @@ class CreatedApiKey:
             CreatedApiKeyPermissionsType0,
         )
         from ..models.metadata_type_0 import MetadataType0
+        from ..models.rate_limit_window import RateLimitWindow
 
         d = dict(src_dict)
         key = d.pop("key")
@@ -368,6 +385,15 @@ class CreatedApiKey:
 
         metadata = _parse_metadata(d.pop("metadata"))
 
+        _rate_limits = d.pop("rateLimits", UNSET)
+        rate_limits: list[RateLimitWindow] | Unset = UNSET
+        if _rate_limits is not UNSET:
+            rate_limits = []
+            for rate_limits_item_data in _rate_limits:
+                rate_limits_item = RateLimitWindow.from_dict(rate_limits_item_data)
+
+                rate_limits.append(rate_limits_item)
+
         created_api_key = cls(
             key=key,
             id=id,
@@ -392,6 +418,7 @@ class CreatedApiKey:
             updated_at=updated_at,
             permissions=permissions,
             metadata=metadata,
+            rate_limits=rate_limits,
         )
 
         created_api_key.additional_properties = d

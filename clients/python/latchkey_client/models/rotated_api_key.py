@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.metadata_type_0 import MetadataType0
+    from ..models.rate_limit_window import RateLimitWindow
     from ..models.rotated_api_key_permissions_type_0 import (
         RotatedApiKeyPermissionsType0,
     )
@@ -61,6 +64,9 @@ class RotatedApiKey:
             updated_at (datetime.datetime): Last change.
             permissions (None | RotatedApiKeyPermissionsType0): Resource → allowed actions (server-only to set).
             metadata (list[Any] | MetadataType0 | None):
+            rate_limits (list[RateLimitWindow] | Unset): latchkey: the key's several rate-limit windows, besides
+                better-auth's one (server-only to set); every window must have
+                room for a request to be admitted. Absent on keys without any.
     """
 
     key: str
@@ -87,6 +93,7 @@ class RotatedApiKey:
     updated_at: datetime.datetime
     permissions: None | RotatedApiKeyPermissionsType0
     metadata: list[Any] | MetadataType0 | None
+    rate_limits: list[RateLimitWindow] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -178,6 +185,13 @@ class RotatedApiKey:
         else:
             metadata = self.metadata
 
+        rate_limits: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.rate_limits, Unset):
+            rate_limits = []
+            for rate_limits_item_data in self.rate_limits:
+                rate_limits_item = rate_limits_item_data.to_dict()
+                rate_limits.append(rate_limits_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -208,12 +222,15 @@ class RotatedApiKey:
                 "metadata": metadata,
             }
         )
+        if rate_limits is not UNSET:
+            field_dict["rateLimits"] = rate_limits
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.metadata_type_0 import MetadataType0
+        from ..models.rate_limit_window import RateLimitWindow
         from ..models.rotated_api_key_permissions_type_0 import (
             RotatedApiKeyPermissionsType0,
         )
@@ -397,6 +414,15 @@ class RotatedApiKey:
 
         metadata = _parse_metadata(d.pop("metadata"))
 
+        _rate_limits = d.pop("rateLimits", UNSET)
+        rate_limits: list[RateLimitWindow] | Unset = UNSET
+        if _rate_limits is not UNSET:
+            rate_limits = []
+            for rate_limits_item_data in _rate_limits:
+                rate_limits_item = RateLimitWindow.from_dict(rate_limits_item_data)
+
+                rate_limits.append(rate_limits_item)
+
         rotated_api_key = cls(
             key=key,
             previous_key_expires_at=previous_key_expires_at,
@@ -422,6 +448,7 @@ class RotatedApiKey:
             updated_at=updated_at,
             permissions=permissions,
             metadata=metadata,
+            rate_limits=rate_limits,
         )
 
         rotated_api_key.additional_properties = d

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.metadata_type_0 import MetadataType0
+    from ..models.rate_limit_window import RateLimitWindow
     from ..models.update_api_key_request_permissions_type_0 import (
         UpdateApiKeyRequestPermissionsType0,
     )
@@ -42,6 +43,9 @@ class UpdateApiKeyRequest:
             rate_limit_enabled (bool | Unset): **Server-only.**
             rate_limit_time_window (int | Unset): **Server-only.** Milliseconds.
             rate_limit_max (int | Unset): **Server-only.**
+            rate_limits (list[RateLimitWindow] | None | Unset): **Server-only.** Replaces the key's several windows, each
+                starting
+                afresh; `null` or `[]` removes them.
             permissions (None | Unset | UpdateApiKeyRequestPermissionsType0): **Server-only.** Resource → allowed actions;
                 `null` removes every permission.
     """
@@ -59,6 +63,7 @@ class UpdateApiKeyRequest:
     rate_limit_enabled: bool | Unset = UNSET
     rate_limit_time_window: int | Unset = UNSET
     rate_limit_max: int | Unset = UNSET
+    rate_limits: list[RateLimitWindow] | None | Unset = UNSET
     permissions: None | Unset | UpdateApiKeyRequestPermissionsType0 = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -107,6 +112,18 @@ class UpdateApiKeyRequest:
 
         rate_limit_max = self.rate_limit_max
 
+        rate_limits: list[dict[str, Any]] | None | Unset
+        if isinstance(self.rate_limits, Unset):
+            rate_limits = UNSET
+        elif isinstance(self.rate_limits, list):
+            rate_limits = []
+            for rate_limits_type_0_item_data in self.rate_limits:
+                rate_limits_type_0_item = rate_limits_type_0_item_data.to_dict()
+                rate_limits.append(rate_limits_type_0_item)
+
+        else:
+            rate_limits = self.rate_limits
+
         permissions: dict[str, Any] | None | Unset
         if isinstance(self.permissions, Unset):
             permissions = UNSET
@@ -146,6 +163,8 @@ class UpdateApiKeyRequest:
             field_dict["rateLimitTimeWindow"] = rate_limit_time_window
         if rate_limit_max is not UNSET:
             field_dict["rateLimitMax"] = rate_limit_max
+        if rate_limits is not UNSET:
+            field_dict["rateLimits"] = rate_limits
         if permissions is not UNSET:
             field_dict["permissions"] = permissions
 
@@ -154,6 +173,7 @@ class UpdateApiKeyRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.metadata_type_0 import MetadataType0
+        from ..models.rate_limit_window import RateLimitWindow
         from ..models.update_api_key_request_permissions_type_0 import (
             UpdateApiKeyRequestPermissionsType0,
         )
@@ -215,6 +235,30 @@ class UpdateApiKeyRequest:
 
         rate_limit_max = d.pop("rateLimitMax", UNSET)
 
+        def _parse_rate_limits(data: object) -> list[RateLimitWindow] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                rate_limits_type_0 = []
+                _rate_limits_type_0 = data
+                for rate_limits_type_0_item_data in _rate_limits_type_0:
+                    rate_limits_type_0_item = RateLimitWindow.from_dict(
+                        rate_limits_type_0_item_data
+                    )
+
+                    rate_limits_type_0.append(rate_limits_type_0_item)
+
+                return rate_limits_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[RateLimitWindow] | None | Unset, data)
+
+        rate_limits = _parse_rate_limits(d.pop("rateLimits", UNSET))
+
         def _parse_permissions(
             data: object,
         ) -> None | Unset | UpdateApiKeyRequestPermissionsType0:
@@ -248,6 +292,7 @@ class UpdateApiKeyRequest:
             rate_limit_enabled=rate_limit_enabled,
             rate_limit_time_window=rate_limit_time_window,
             rate_limit_max=rate_limit_max,
+            rate_limits=rate_limits,
             permissions=permissions,
         )
 

@@ -57,6 +57,10 @@ pub struct ApiKey {
     pub metadata: Option<String>,
     /// latchkey: start of the current fixed rate-limit window.
     pub rate_limit_window_start: Option<PrimitiveDateTime>,
+    /// latchkey: JSON text, the key's several rate-limit windows with the
+    /// state of each (see [`crate::rate_limits`]); `None`: only
+    /// better-auth's single window.
+    pub rate_limits: Option<String>,
 }
 
 fn ts(at: Option<PrimitiveDateTime>) -> Value {
@@ -100,6 +104,11 @@ impl ApiKey {
         });
         if let Value::Object(fields) = fields {
             map.extend(fields);
+        }
+        // latchkey's windows, only on keys that have them (configuration
+        // only: the counters are the rate-limit headers' business).
+        if let Some(windows) = crate::rate_limits::config_json(self.rate_limits.as_deref()) {
+            map.insert("rateLimits".to_owned(), windows);
         }
         Value::Object(map)
     }

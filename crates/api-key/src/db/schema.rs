@@ -46,5 +46,8 @@ diesel::table! {
         /// latchkey: until when `previousKey` still verifies.
         #[sql_name = "previousKeyExpiresAt"]
         previous_key_expires_at -> Nullable<Timestamp>,
+        /// latchkey: JSON array of rate-limit windows with their state.
+        #[sql_name = "rateLimits"]
+        rate_limits -> Nullable<Text>,
     }
 }

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::error::ApiKeyError;
 use crate::permissions;
+use crate::rate_limits::rate_limits_field;
 use crate::server_auth::Caller;
 use crate::service::manage::{prefix_format_ok, KeyChanges, NewKeyInput, PREFIX_FORMAT};
 
@@ -134,6 +135,7 @@ pub fn parse_create(body: &JsonBody) -> Result<CreateRequest, ApiKeyError> {
     let rate_limit_time_window = int_field(&mut v, "rateLimitTimeWindow", None);
     let rate_limit_max = int_field(&mut v, "rateLimitMax", None);
     let rate_limit_enabled = v.boolean("rateLimitEnabled").value();
+    let rate_limits = rate_limits_field(&mut v, "rateLimits");
     let permissions = permissions_field(&mut v, false).flatten();
     let user_id = coerced_string(&v, "userId");
     let _organization_id = coerced_string(&v, "organizationId");
@@ -144,6 +146,7 @@ pub fn parse_create(body: &JsonBody) -> Result<CreateRequest, ApiKeyError> {
         "rateLimitMax",
         "rateLimitTimeWindow",
         "rateLimitEnabled",
+        "rateLimits",
         "permissions",
     ]
     .iter()
@@ -162,6 +165,7 @@ pub fn parse_create(body: &JsonBody) -> Result<CreateRequest, ApiKeyError> {
             rate_limit_enabled,
             rate_limit_time_window,
             rate_limit_max,
+            rate_limits,
             permissions,
         },
         user_id,
@@ -230,6 +234,7 @@ pub fn parse_update(body: &JsonBody) -> Result<UpdateRequest, ApiKeyError> {
     let rate_limit_enabled = v.boolean("rateLimitEnabled").value();
     let rate_limit_time_window = int_field(&mut v, "rateLimitTimeWindow", None);
     let rate_limit_max = int_field(&mut v, "rateLimitMax", None);
+    let rate_limits = rate_limits_field(&mut v, "rateLimits");
     let permissions = permissions_field(&mut v, true);
     v.finish()?;
     let uses_server_only = [
@@ -238,6 +243,7 @@ pub fn parse_update(body: &JsonBody) -> Result<UpdateRequest, ApiKeyError> {
         "rateLimitMax",
         "rateLimitTimeWindow",
         "rateLimitEnabled",
+        "rateLimits",
         "remaining",
         "permissions",
     ]
@@ -256,6 +262,7 @@ pub fn parse_update(body: &JsonBody) -> Result<UpdateRequest, ApiKeyError> {
             rate_limit_enabled,
             rate_limit_time_window,
             rate_limit_max,
+            rate_limits,
             permissions,
         },
         user_id,

@@ -33,6 +33,7 @@ use crate::error::ApiKeyError;
 use crate::keys::PlainKey;
 use crate::options::DEFAULT_CONFIG_ID;
 use crate::permissions::Permissions;
+use crate::rate_limits::{self, RateWindow};
 
 mod rules;
 
@@ -64,6 +65,9 @@ pub struct NewKeyInput {
     pub rate_limit_time_window: Option<i32>,
     /// Admissions per window (default from options). Server-only.
     pub rate_limit_max: Option<i32>,
+    /// latchkey's several rate-limit windows (`None`: the configured
+    /// default; empty: none). Server-only.
+    pub rate_limits: Option<Vec<RateWindow>>,
     /// Resource → actions (default from options). Server-only.
     pub permissions: Option<Permissions>,
 }
@@ -109,6 +113,9 @@ pub struct KeyChanges {
     pub rate_limit_time_window: Option<i32>,
     /// Admissions per window. Server-only.
     pub rate_limit_max: Option<i32>,
+    /// latchkey's several windows, replacing the key's (each starts afresh);
+    /// empty removes them. Server-only.
+    pub rate_limits: Option<Vec<RateWindow>>,
     /// New permissions; `Some(None)` removes them. Server-only.
     pub permissions: Option<Option<Permissions>>,
 }
@@ -229,6 +236,12 @@ impl ApiKeys {
             permissions,
             metadata,
             rate_limit_window_start: None,
+            rate_limits: rate_limits::to_column(
+                input
+                    .rate_limits
+                    .as_deref()
+                    .unwrap_or(&opts.default_rate_limits),
+            ),
         };
         let row = record.clone();
         let max = opts.max_keys_per_user;

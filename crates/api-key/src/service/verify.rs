@@ -1,8 +1,9 @@
 //! Verification, in better-auth's order: configuration → enabled → expiry →
-//! permissions → remaining (with refill) → rate limit. Admission is one
-//! atomic statement ([`crate::db::queries::verify::consume`]); only a refusal
-//! reads the row again, to say why. A rotated key's previous secret verifies
-//! as the key while its grace period runs.
+//! permissions → remaining (with refill) → rate limit (better-auth's window,
+//! then latchkey's several windows). Admission is one atomic statement
+//! ([`crate::db::queries::verify::consume`]); only a refusal reads the row
+//! again, to say why. A rotated key's previous secret verifies as the key
+//! while its grace period runs.
 
 use latchkey_session::db::DbConnection;
 use latchkey_session::run_blocking;
@@ -15,6 +16,7 @@ use crate::db::queries::{keys, verify};
 use crate::error::{ApiKeyError, Refusal};
 use crate::keys::PlainKey;
 use crate::permissions::{self, Permissions};
+use crate::rate_limits::windows_wait_ms;
 
 /// What to verify a key against.
 #[derive(Debug, Clone, Default)]
@@ -72,20 +74,23 @@ fn classify(
         return Some(Refusal::UsageExceeded);
     }
     let rate_limited = rate_limit_enabled && key.rate_limit_enabled != Some(false);
-    if let (true, Some(window), Some(max), Some(start)) = (
-        rate_limited,
+    if !rate_limited {
+        return None;
+    }
+    let mut wait = None;
+    if let (Some(window), Some(max), Some(start)) = (
         key.rate_limit_time_window,
         key.rate_limit_max,
         key.rate_limit_window_start,
     ) {
         let resets_at = start + ms(Some(window));
         if resets_at > now && key.request_count.unwrap_or(0) >= max {
-            return Some(Refusal::RateLimited {
-                try_again_in: (resets_at - now).whole_milliseconds() as i64,
-            });
+            wait = Some((resets_at - now).whole_milliseconds() as i64);
         }
     }
-    None
+    // Every full window must have reset before a request can be admitted.
+    let wait = wait.max(windows_wait_ms(key, now));
+    wait.map(|try_again_in| Refusal::RateLimited { try_again_in })
 }
 
 /// The checks that need no counters: configuration, enabled, expiry, permissions.

@@ -79,6 +79,11 @@ macro_rules! key_record {
             /// keeps arrays).
             #[schema(required = true, value_type = Option<Metadata>)]
             pub metadata: Option<serde_json::Value>,
+            /// latchkey: the key's several rate-limit windows, besides
+            /// better-auth's one (server-only to set); every window must have
+            /// room for a request to be admitted. Absent on keys without any.
+            #[schema(nullable = false)]
+            pub rate_limits: Option<Vec<RateLimitWindow>>,
         }
     };
 }
@@ -111,6 +116,20 @@ key_record!(
         pub previous_key_expires_at: Option<String>,
     }
 );
+
+/// latchkey: one rate-limit window of a key, at most `max` admitted
+/// requests per fixed window of `window` milliseconds.
+#[derive(ToSchema)]
+#[schema(example = json!({"window": 60000, "max": 100}))]
+#[allow(dead_code)]
+pub struct RateLimitWindow {
+    /// Window length in milliseconds (1 ms to 366 days).
+    #[schema(minimum = 1, maximum = 31_622_400_000_i64)]
+    pub window: i64,
+    /// Admissions per window.
+    #[schema(minimum = 1, maximum = 2_147_483_647)]
+    pub max: i64,
+}
 
 /// Free-form JSON attached to a key: an object (or an array, as better-auth
 /// accepts). Requires the server's `--api-key-metadata`.

@@ -4,7 +4,7 @@
 
 use utoipa::ToSchema;
 
-use super::api_key::{Metadata, Permissions};
+use super::api_key::{Metadata, Permissions, RateLimitWindow};
 
 /// `POST /api-key/create` body. Every field is optional.
 #[derive(ToSchema)]
@@ -46,6 +46,10 @@ pub struct CreateApiKeyRequest {
     /// **Server-only.** Admissions per window.
     #[schema(nullable = false)]
     pub rate_limit_max: Option<i32>,
+    /// **Server-only.** latchkey's several windows besides the one above
+    /// (at most 10, one per window length); absent: the server's
+    /// `--api-key-rate-limits`; `null` or `[]`: none.
+    pub rate_limits: Option<Vec<RateLimitWindow>>,
     /// **Server-only.** Resource → allowed actions, e.g. `{"files": ["read", "write"]}`.
     #[schema(nullable = false, value_type = Option<std::collections::BTreeMap<String, Vec<String>>>)]
     pub permissions: Option<Permissions>,
@@ -101,6 +105,9 @@ pub struct UpdateApiKeyRequest {
     /// **Server-only.**
     #[schema(nullable = false)]
     pub rate_limit_max: Option<i32>,
+    /// **Server-only.** Replaces the key's several windows, each starting
+    /// afresh; `null` or `[]` removes them.
+    pub rate_limits: Option<Vec<RateLimitWindow>>,
     /// **Server-only.** Resource → allowed actions; `null` removes every permission.
     #[schema(value_type = Option<std::collections::BTreeMap<String, Vec<String>>>)]
     pub permissions: Option<Permissions>,
@@ -151,6 +158,7 @@ pub const SERVER_ONLY: &[(&str, &[&str])] = &[
             "rateLimitEnabled",
             "rateLimitTimeWindow",
             "rateLimitMax",
+            "rateLimits",
             "permissions",
             "userId",
         ],
@@ -164,6 +172,7 @@ pub const SERVER_ONLY: &[(&str, &[&str])] = &[
             "rateLimitEnabled",
             "rateLimitTimeWindow",
             "rateLimitMax",
+            "rateLimits",
             "permissions",
         ],
     ),

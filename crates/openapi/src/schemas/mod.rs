@@ -41,6 +41,7 @@ pub fn all() -> Vec<Named> {
     add::<api_key::ApiKey>(&mut all);
     add::<api_key::CreatedApiKey>(&mut all);
     add::<api_key::RotatedApiKey>(&mut all);
+    add::<api_key::RateLimitWindow>(&mut all);
     add::<api_key::ApiKeyList>(&mut all);
     add::<api_key::Metadata>(&mut all);
     add::<api_key::Permissions>(&mut all);

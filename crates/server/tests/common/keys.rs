@@ -43,6 +43,7 @@ pub fn insert_key(
         permissions: None,
         metadata: None,
         rate_limit_window_start: None,
+        rate_limits: None,
     };
     adjust(&mut row);
     let mut conn = app.db.pool.get().unwrap();

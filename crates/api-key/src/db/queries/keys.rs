@@ -68,6 +68,8 @@ pub struct ApiKeyChanges {
     pub rate_limit_time_window: Option<Option<i32>>,
     /// Admissions per window.
     pub rate_limit_max: Option<Option<i32>>,
+    /// latchkey's windows (JSON text, see [`crate::rate_limits`]).
+    pub rate_limits: Option<Option<String>>,
     /// Permissions JSON text.
     pub permissions: Option<Option<String>>,
     /// Last change; set by the service, not counted as a change.

@@ -33,6 +33,7 @@ fn row(owner: &str, name: Option<&str>, at: PrimitiveDateTime) -> ApiKey {
         permissions: None,
         metadata: None,
         rate_limit_window_start: None,
+        rate_limits: None,
     }
 }
 

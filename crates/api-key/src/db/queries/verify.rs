@@ -5,20 +5,27 @@
 //! so a budget can never be overspent, on any number of server instances.
 //!
 //! The same statement matches a rotated key's previous secret while its
-//! grace period runs.
+//! grace period runs, and checks and charges latchkey's several rate-limit
+//! windows (a JSON array in the row's own `"rateLimits"` column, see
+//! [`crate::rate_limits`]): every window must have room, and then each
+//! counts the request; a refused request counts in none. The windows'
+//! conditions read only the row being updated, so PostgreSQL re-evaluates
+//! them on the row version a concurrent verify left, like every other
+//! condition here. Keys without windows skip that part.
 //!
 //! The statement is the same on both backends except for timestamp
-//! arithmetic and placeholder syntax, which is the one place this file
-//! branches on the backend.
+//! arithmetic, JSON functions and placeholder syntax, which is the one
+//! place this file branches on the backend.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
 use latchkey_session::db::DbConnection;
 use time::PrimitiveDateTime;
 
 use crate::db::models::ApiKey;
 use crate::db::schema::apikey;
 use crate::keys::HashedKey;
+use crate::rate_limits::epoch_ms;
 
 /// What one verify may charge, and under which conditions.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +60,9 @@ UPDATE apikey SET
     "rateLimitWindowStart" = CASE
         WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN $2
         ELSE "rateLimitWindowStart" END,
+    "rateLimits" = CASE
+        WHEN {WINDOWS_ON} THEN {WINDOWS_CHARGED}
+        ELSE "rateLimits" END,
     "lastRequest" = $2,
     "updatedAt" = $2
 WHERE (key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))
@@ -62,17 +72,37 @@ WHERE (key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))
     AND (NOT $5 OR permissions IS NOT DISTINCT FROM $6)
     AND (remaining IS NULL OR remaining > 0 OR {REFILL_DUE})
     AND (NOT {RL_ON} OR NOT {WINDOW_OPEN} OR COALESCE("requestCount", 0) < "rateLimitMax")
+    AND (NOT {WINDOWS_ON} OR NOT EXISTS (
+        SELECT 1 FROM {EACH_WINDOW} WHERE {W_OPEN} AND {W_COUNT} >= {W_MAX}))
 RETURNING id, "configId" AS config_id, name, start, "referenceId" AS reference_id,
     prefix, key, "refillInterval" AS refill_interval, "refillAmount" AS refill_amount,
     "lastRefillAt" AS last_refill_at, enabled, "rateLimitEnabled" AS rate_limit_enabled,
     "rateLimitTimeWindow" AS rate_limit_time_window, "rateLimitMax" AS rate_limit_max,
     "requestCount" AS request_count, remaining, "lastRequest" AS last_request,
     "expiresAt" AS expires_at, "createdAt" AS created_at, "updatedAt" AS updated_at,
-    permissions, metadata, "rateLimitWindowStart" AS rate_limit_window_start"#;
+    permissions, metadata, "rateLimitWindowStart" AS rate_limit_window_start,
+    "rateLimits" AS rate_limits"#;
 
 const REFILL_DUE: &str = r#"("refillInterval" IS NOT NULL AND "refillAmount" IS NOT NULL AND {ELAPSED(COALESCE("lastRefillAt", "createdAt"), "refillInterval")})"#;
 const RL_ON: &str = r#"($3 AND "rateLimitEnabled" IS NOT FALSE AND "rateLimitTimeWindow" IS NOT NULL AND "rateLimitMax" IS NOT NULL)"#;
 const WINDOW_OPEN: &str = r#"("rateLimitWindowStart" IS NOT NULL AND NOT {ELAPSED("rateLimitWindowStart", "rateLimitTimeWindow")})"#;
+
+/// latchkey's windows apply: the key has some, and rate limiting is on for
+/// the plugin (`$3`) and the key.
+const WINDOWS_ON: &str = r#"("rateLimits" IS NOT NULL AND $3 AND "rateLimitEnabled" IS NOT FALSE)"#;
+/// Over one window `{W}` (a JSON object) of the row's array: whether its
+/// current window still runs at `$7` (epoch ms), its count, its max.
+const W_OPEN: &str = "(({W} ->> 'start') IS NOT NULL AND CAST({W} ->> 'start' AS BIGINT) + CAST({W} ->> 'window' AS BIGINT) > $7)";
+const W_COUNT: &str = "COALESCE(CAST({W} ->> 'count' AS BIGINT), 0)";
+const W_MAX: &str = "CAST({W} ->> 'max' AS BIGINT)";
+/// The array after this request: each running window counts one more, each
+/// other starts now with a count of 1 (in array order).
+const WINDOWS_CHARGED: &str = "(SELECT {ARRAY_AGG}({OBJECT}(
+        'window', CAST({W} ->> 'window' AS BIGINT),
+        'max', {W_MAX},
+        'start', CASE WHEN {W_OPEN} THEN CAST({W} ->> 'start' AS BIGINT) ELSE $7 END,
+        'count', CASE WHEN {W_OPEN} THEN {W_COUNT} + 1 ELSE 1 END) ORDER BY {W_INDEX}){AS_TEXT}
+    FROM {EACH_WINDOW})";
 
 /// Renders the statement for one backend.
 fn render(postgres: bool) -> String {
@@ -96,10 +126,42 @@ fn render(postgres: bool) -> String {
         r#"{ELAPSED("rateLimitWindowStart", "rateLimitTimeWindow")}"#,
         &elapsed(r#""rateLimitWindowStart""#, r#""rateLimitTimeWindow""#),
     );
+    // The windows' JSON: jsonb on PostgreSQL, the JSON1 functions on SQLite
+    // (3.44+ for ORDER BY in an aggregate; `->>` reads a member on both).
+    let (each_window, element, index, array_agg, object, as_text) = if postgres {
+        (
+            r#"jsonb_array_elements(apikey."rateLimits"::jsonb) WITH ORDINALITY AS w(v, i)"#,
+            "w.v",
+            "w.i",
+            "jsonb_agg",
+            "jsonb_build_object",
+            "::text",
+        )
+    } else {
+        (
+            r#"json_each(apikey."rateLimits") AS w"#,
+            "w.value",
+            "w.key",
+            "json_group_array",
+            "json_object",
+            "",
+        )
+    };
     let sql = TEMPLATE
         .replace("{REFILL_DUE}", &refill_due)
         .replace("{RL_ON}", RL_ON)
-        .replace("{WINDOW_OPEN}", &window_open);
+        .replace("{WINDOW_OPEN}", &window_open)
+        .replace("{WINDOWS_ON}", WINDOWS_ON)
+        .replace("{WINDOWS_CHARGED}", WINDOWS_CHARGED)
+        .replace("{W_OPEN}", W_OPEN)
+        .replace("{W_COUNT}", W_COUNT)
+        .replace("{W_MAX}", W_MAX)
+        .replace("{W_INDEX}", index)
+        .replace("{ARRAY_AGG}", array_agg)
+        .replace("{OBJECT}", object)
+        .replace("{AS_TEXT}", as_text)
+        .replace("{EACH_WINDOW}", each_window)
+        .replace("{W}", element);
     if postgres {
         sql
     } else {
@@ -127,6 +189,7 @@ macro_rules! bind_all {
             .bind::<Nullable<Text>, _>($c.config_id)
             .bind::<Bool, _>($c.checked_permissions.is_some())
             .bind::<Nullable<Text>, _>($c.checked_permissions.flatten())
+            .bind::<BigInt, _>(epoch_ms($c.now))
     };
 }
 
@@ -188,6 +251,7 @@ mod tests {
                 "created_at",
                 "updated_at",
                 "rate_limit_window_start",
+                "rate_limits",
             ] {
                 assert!(sql.contains(&format!(" AS {field}")), "{field}");
             }

@@ -10,6 +10,7 @@ use super::{KeyChanges, NewKeyInput};
 use crate::db::queries::keys::ApiKeyChanges;
 use crate::error::ApiKeyError;
 use crate::options::ApiKeyOptions;
+use crate::rate_limits::{self, RateWindow};
 
 /// better-auth's message for a prefix outside `[a-zA-Z0-9_-]+`.
 pub const PREFIX_FORMAT: &str =
@@ -74,7 +75,15 @@ pub fn check_new_key_schema(input: &NewKeyInput) -> Result<(), ApiKeyError> {
         input.refill_amount.map(f64::from),
         1,
     );
+    window_issues(&mut issues, input.rate_limits.as_deref());
     schema(issues)
+}
+
+/// Issues of latchkey's windows, as the body check words them.
+fn window_issues(issues: &mut Vec<String>, windows: Option<&[RateWindow]>) {
+    for (path, message) in rate_limits::window_issues(windows.unwrap_or_default()) {
+        issues.push(format!("[body.{path}] {message}"));
+    }
 }
 
 /// The request-schema checks of update (see [`check_new_key_schema`]).
@@ -87,6 +96,7 @@ pub fn check_changes_schema(changes: &KeyChanges) -> Result<(), ApiKeyError> {
         1,
     );
     at_least(&mut issues, "expiresIn", changes.expires_in.flatten(), 1);
+    window_issues(&mut issues, changes.rate_limits.as_deref());
     schema(issues)
 }
 
@@ -209,6 +219,9 @@ pub fn changeset(
     set.rate_limit_enabled = changes.rate_limit_enabled.map(Some);
     set.rate_limit_time_window = changes.rate_limit_time_window.map(Some);
     set.rate_limit_max = changes.rate_limit_max.map(Some);
+    set.rate_limits = changes
+        .rate_limits
+        .map(|windows| rate_limits::to_column(&windows));
     if let Some(permissions) = changes.permissions {
         set.permissions = Some(match permissions {
             Some(p) => Some(json_text(&p)?),
