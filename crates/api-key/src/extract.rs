@@ -59,6 +59,8 @@ impl KeyRequirement {
 /// A request admitted by its API key: verified and charged exactly once.
 /// Missing or unknown key: 401; disabled or lacking a permission: 403; used
 /// up or rate-limited: 429 with `Retry-After`; all as `{code, message}`.
+/// Wrap the routes in [`crate::middleware::RateLimitHeaders`] to answer the
+/// rate-limit headers too.
 #[derive(Debug, Clone)]
 pub struct VerifiedKey {
     /// The key record after this request was counted (no secret).
@@ -95,7 +97,13 @@ impl FromRequest for VerifiedKey {
                 permissions: requirement.permissions,
                 config_id: None,
             };
-            match state.keys.verify(key, request).await? {
+            let (outcome, limits) = state.keys.verify_with_limits(key, request).await?;
+            // The rate-limit headers middleware reads the key's windows from
+            // here, on an admission and on a 429 alike.
+            if let Some(limits) = limits {
+                req.extensions_mut().insert(limits);
+            }
+            match outcome {
                 Ok(key) => {
                     let verified = VerifiedKey { key };
                     // Middleware around host routes (usage log, rate-limit

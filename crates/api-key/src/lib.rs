@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod handlers;
 pub mod keys;
+pub mod middleware;
 pub mod options;
 pub mod permissions;
 pub mod rate_limits;
@@ -25,8 +26,9 @@ use latchkey_session::{AuthState, Plugin, SessionSource};
 pub use error::{ApiKeyError, Refusal};
 pub use extract::{KeyRequirement, VerifiedKey};
 pub use keys::{HashedKey, PlainKey};
+pub use middleware::RateLimitHeaders;
 pub use options::ApiKeyOptions;
-pub use rate_limits::RateWindow;
+pub use rate_limits::{RateLimitStatus, RateWindow};
 pub use service::verify::{Verified, VerifyRequest};
 pub use service::ApiKeys;
 

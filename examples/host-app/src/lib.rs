@@ -1,10 +1,11 @@
 //! A host application's own routes, protected by latchkey: a page for
-//! signed-in users and an API for key holders, whose every admitted request
-//! goes to the usage log.
+//! signed-in users and an API for key holders, whose answers carry the
+//! key's rate-limit headers and whose every admitted request goes to the
+//! usage log.
 
 use actix_web::{web, HttpResponse};
 use latchkey_api_key::usage::UsageLog;
-use latchkey_api_key::{KeyRequirement, VerifiedKey};
+use latchkey_api_key::{KeyRequirement, RateLimitHeaders, VerifiedKey};
 use latchkey_session::{Auth, AuthenticatedUser};
 use serde_json::json;
 
@@ -29,14 +30,16 @@ async fn reports(key: VerifiedKey) -> HttpResponse {
 }
 
 /// Mounts latchkey under `/api/auth` and the host's own routes beside it.
-/// With a usage log, the key-guarded `/api` routes are wrapped in it (the
-/// log is created once per process and cloned into every worker's app).
+/// The key-guarded `/api` routes answer rate-limit headers and, with a
+/// usage log, are recorded in it (the log is created once per process and
+/// cloned into every worker's app).
 pub fn configure(auth: &Auth, usage: Option<&UsageLog>, cfg: &mut web::ServiceConfig) {
     // The auth scope (`/api/auth`) first, so the `/api` scope below does not
     // shadow it.
     auth.configure(cfg);
     cfg.route("/me", web::get().to(me));
     let api = web::scope("/api")
+        .wrap(RateLimitHeaders)
         .route("/ping", web::get().to(ping))
         .service(
             web::resource("/reports")

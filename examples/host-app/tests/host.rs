@@ -2,6 +2,7 @@
 //! extractors guarding the host's routes, on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use actix_web::http::header::HeaderMap;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::App;
@@ -54,6 +55,16 @@ async fn send(auth: &Auth, req: TestRequest) -> (StatusCode, Value) {
     let status = res.status();
     let body = test::read_body(res).await;
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// The status and headers of one request to the host app.
+async fn send_for_headers(auth: &Auth, req: TestRequest) -> (StatusCode, HeaderMap) {
+    let app = test::init_service(
+        App::new().configure(|cfg| latchkey_example_host::configure(auth, None, cfg)),
+    )
+    .await;
+    let res = test::call_service(&app, req.to_request()).await;
+    (res.status(), res.headers().clone())
 }
 
 both_backends!(host_routes_are_guarded, |backend: Backend| async move {
@@ -146,3 +157,47 @@ both_backends!(host_routes_are_guarded, |backend: Backend| async move {
         (StatusCode::FORBIDDEN, json!("INSUFFICIENT_PERMISSIONS"))
     );
 });
+
+both_backends!(
+    rate_limited_keys_see_their_budget,
+    |backend: Backend| async move {
+        let Some(db) = TestDb::new(
+            backend,
+            &[CORE_MIGRATIONS, latchkey_api_key::db::MIGRATIONS],
+        ) else {
+            return;
+        };
+        let auth = Auth::builder(
+            db.pool.clone(),
+            AuthConfig::new("host-test-secret-0123456789abcdef"),
+        )
+        .plugin(ApiKeyPlugin::new(ApiKeyOptions::default()))
+        .build();
+        let (plain, mut row) = new_key("owner", None, None);
+        row.rate_limit_enabled = Some(true);
+        row.rate_limit_time_window = Some(60_000);
+        row.rate_limit_max = Some(2);
+        keys::insert(&mut db.pool.get().unwrap(), &row).unwrap();
+        let ping = || {
+            TestRequest::get()
+                .uri("/api/ping")
+                .insert_header(("x-api-key", plain.expose()))
+        };
+        let header = |headers: &HeaderMap, name: &str| {
+            headers
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let (status, headers) = send_for_headers(&auth, ping()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(header(&headers, "x-ratelimit-limit"), "2");
+        assert_eq!(header(&headers, "x-ratelimit-remaining"), "1");
+        assert_eq!(header(&headers, "ratelimit-policy"), "\"1m\";q=2;w=60");
+        send_for_headers(&auth, ping()).await;
+        let (status, headers) = send_for_headers(&auth, ping()).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(header(&headers, "x-ratelimit-remaining"), "0");
+        assert!(!header(&headers, "retry-after").is_empty());
+    }
+);

@@ -17,6 +17,7 @@
 //! or update) starts every window afresh.
 
 mod input;
+mod status;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -25,6 +26,7 @@ use time::PrimitiveDateTime;
 use crate::db::models::ApiKey;
 
 pub use input::{parse_spec, rate_limits_field, window_issues};
+pub use status::{RateLimitStatus, WindowStatus};
 
 /// At most this many windows per key.
 pub const MAX_WINDOWS: usize = 10;

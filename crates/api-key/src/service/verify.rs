@@ -16,7 +16,7 @@ use crate::db::queries::{keys, verify};
 use crate::error::{ApiKeyError, Refusal};
 use crate::keys::PlainKey;
 use crate::permissions::{self, Permissions};
-use crate::rate_limits::windows_wait_ms;
+use crate::rate_limits::{windows_wait_ms, RateLimitStatus};
 
 /// What to verify a key against.
 #[derive(Debug, Clone, Default)]
@@ -129,8 +129,20 @@ pub fn verify_on(
     rate_limit_enabled: bool,
     now: PrimitiveDateTime,
 ) -> Result<Verified, ApiKeyError> {
+    check_on(conn, key, request, rate_limit_enabled, now).map(|(outcome, _)| outcome)
+}
+
+/// [`verify_on`], also answering the row a refusal was decided on (`None`
+/// for an unknown key, and for an admission, whose row is the outcome).
+pub fn check_on(
+    conn: &mut DbConnection,
+    key: &PlainKey,
+    request: &VerifyRequest,
+    rate_limit_enabled: bool,
+    now: PrimitiveDateTime,
+) -> Result<(Verified, Option<ApiKey>), ApiKeyError> {
     if key.is_empty() {
-        return Ok(Err(Refusal::InvalidApiKey));
+        return Ok((Err(Refusal::InvalidApiKey), None));
     }
     let hash = key.hash();
     // Permissions live in a JSON column, checked here rather than in SQL:
@@ -142,8 +154,8 @@ pub fn verify_on(
                 .as_ref()
                 .and_then(|row| static_refusal(row, request, now))
             {
-                Some(refusal) => return Ok(Err(refusal)),
-                None if row.is_none() => return Ok(Err(Refusal::InvalidApiKey)),
+                Some(refusal) => return Ok((Err(refusal), row)),
+                None if row.is_none() => return Ok((Err(Refusal::InvalidApiKey), None)),
                 None => row.and_then(|row| row.permissions),
             }
         }
@@ -159,16 +171,16 @@ pub fn verify_on(
             checked_permissions: request.permissions.as_ref().map(|_| checked.as_deref()),
         };
         if let Some(admitted) = verify::consume(conn, consume)? {
-            return Ok(Ok(admitted));
+            return Ok((Ok(admitted), None));
         }
         let row = verify::find_presented(conn, &hash, now)?;
         match classify(row.as_ref(), request, rate_limit_enabled, now) {
-            Some(refusal) => return Ok(Err(refusal)),
+            Some(refusal) => return Ok((Err(refusal), row)),
             None => last = Refusal::InvalidApiKey,
         }
     }
     tracing::warn!("verify kept racing with concurrent changes; refusing");
-    Ok(Err(last))
+    Ok((Err(last), None))
 }
 
 impl ApiKeys {
@@ -185,6 +197,31 @@ impl ApiKeys {
             verify_on(conn, &key, &request, rate_limit_enabled, now)
         })
         .await
+    }
+
+    /// [`ApiKeys::verify`], also answering where the key stands in its
+    /// rate-limit windows (for the rate-limit headers): after the request
+    /// for an admission, at the refusal for `RATE_LIMITED`; `None` when no
+    /// window applies or the refusal is of another kind.
+    pub async fn verify_with_limits(
+        &self,
+        key: PlainKey,
+        request: VerifyRequest,
+    ) -> Result<(Verified, Option<RateLimitStatus>), ApiKeyError> {
+        let now = self.clock.now();
+        let rate_limit_enabled = self.options.rate_limit_enabled;
+        let (outcome, refused_row) = run_blocking(&self.pool, move |conn| {
+            check_on(conn, &key, &request, rate_limit_enabled, now)
+        })
+        .await?;
+        let status = match (&outcome, &refused_row) {
+            (Ok(admitted), _) => RateLimitStatus::of(admitted, now, rate_limit_enabled),
+            (Err(Refusal::RateLimited { .. }), Some(row)) => {
+                RateLimitStatus::of(row, now, rate_limit_enabled)
+            }
+            _ => None,
+        };
+        Ok((outcome, status))
     }
 
     /// Deletes every expired key; returns how many.
