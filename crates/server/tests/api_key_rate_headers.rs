@@ -14,7 +14,6 @@ use common::{both_backends, Answer, TestApp};
 use latchkey_api_key::rate_limits::{epoch_ms, to_column, RateWindow};
 use latchkey_api_key::{PlainKey, RateLimitHeaders, VerifiedKey};
 use latchkey_session::db::Backend;
-use serde_json::Value;
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 3_600_000;
@@ -47,16 +46,7 @@ async fn host_get(app: &TestApp, key: Option<&PlainKey>) -> Answer {
     if let Some(key) = key {
         req = req.insert_header(("x-api-key", key.expose().to_owned()));
     }
-    let res = test::call_service(&service, req.to_request()).await;
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = test::read_body(res).await;
-    Answer {
-        status,
-        headers,
-        json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    Answer::read(test::call_service(&service, req.to_request()).await).await
 }
 
 /// The `X-RateLimit-Reset` expected for a window ending at `end_ms`.

@@ -60,6 +60,21 @@ impl Answer {
             .collect()
     }
 
+    /// Reads a test service's whole response.
+    pub async fn read<B: actix_web::body::MessageBody>(
+        res: actix_web::dev::ServiceResponse<B>,
+    ) -> Self {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = test::read_body(res).await;
+        Answer {
+            status,
+            headers,
+            json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
     /// The error `code` of an error body.
     pub fn code(&self) -> &str {
         self.json["code"].as_str().unwrap_or("")
@@ -114,18 +129,7 @@ impl TestApp {
     /// Sends one request through a freshly initialised app.
     pub async fn call(&self, req: TestRequest) -> Answer {
         let app = test::init_service(build_app(self.auth.clone())).await;
-        let res = test::call_service(&app, req.to_request()).await;
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = test::read_body(res).await;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer {
-            status,
-            headers,
-            json,
-            text,
-        }
+        Answer::read(test::call_service(&app, req.to_request()).await).await
     }
 
     /// POSTs JSON.

@@ -10,7 +10,7 @@ use latchkey_api_key::usage::{UsageLog, UsageLogOptions};
 use latchkey_api_key::{ApiKeyOptions, VerifiedKey};
 use latchkey_session::db::Backend;
 use latchkey_session::{time_format, Clock};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::common::{Answer, TestApp, TestUser};
 use crate::manage::BASE;
@@ -85,16 +85,7 @@ impl HostApp {
             ),
         )
         .await;
-        let res = test::call_service(&service, req.to_request()).await;
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = test::read_body(res).await;
-        Answer {
-            status,
-            headers,
-            json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        Answer::read(test::call_service(&service, req.to_request()).await).await
     }
 
     /// `GET <path>` on the host with this key (or none).
