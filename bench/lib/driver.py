@@ -48,6 +48,15 @@ CASES = [
     ("e", "permissions required", {"rateLimitEnabled": False, "permissions": PERMS}, "/api/reports", PERMS, "lookup", False),
 ]
 HOST_EXPECT = {"/api/ping": '"pong":true', "/api/reports": '"reports":[]'}
+# Routes measured per case: latchkey's verify, the host's protected route
+# (usage log on, as by default), and for USAGE_LOG_CASES the same host route
+# on a second host process with its usage log off, to price the log.
+ROUTES = ("verify", "host", "host-nolog")
+USAGE_LOG_CASES = "ac"
+
+
+def routes_of(case):
+    return [r for r in ROUTES if r != "host-nolog" or case in USAGE_LOG_CASES]
 
 CEILING_NAMES = {
     "postgres": {
@@ -182,7 +191,7 @@ class Backend:
         self.kind, self.args, self.work, self.log_dir = kind, args, work, log_dir
         self.db_name = None
         self.keys = {}  # case → list of (id, key)
-        self.latchkey = self.host = None
+        self.latchkey = self.host = self.host_nolog = None
         self.url = None
 
     # ---------- database ----------
@@ -245,9 +254,13 @@ class Backend:
         self.host_port = free_port()
         henv = dict(env, ADDR=f"127.0.0.1:{self.host_port}")
         self.host = Server(f"host-{self.kind}", [os.path.join(RELEASE, "latchkey-example-host")], henv, self.host_port, self.log_dir)
+        self.host_nolog_port = free_port()
+        nenv = dict(env, ADDR=f"127.0.0.1:{self.host_nolog_port}", LATCHKEY_USAGE_LOG="off")
+        self.host_nolog = Server(f"host-nolog-{self.kind}", [os.path.join(RELEASE, "latchkey-example-host")], nenv,
+                                 self.host_nolog_port, self.log_dir)
 
     def stop_servers(self):
-        for s in (self.latchkey, self.host):
+        for s in (self.latchkey, self.host, self.host_nolog):
             if s:
                 s.stop()
 
@@ -314,6 +327,7 @@ class Backend:
             "4": "CAST(NULL AS text)",
             "5": "CAST(:perm AS boolean)",
             "6": "CAST(NULL AS text)",
+            "7": "CAST(:nowms AS bigint)",
         }
         select_binds = {"1": ":h", "2": "CAST(:one AS bigint)"}
 
@@ -353,12 +367,14 @@ class Backend:
 
     def ceiling(self, kind, duration):
         if self.kind == "postgres":
-            now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+            at = datetime.datetime.now(datetime.timezone.utc)
+            now = at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+            now_ms = int(at.timestamp() * 1000)
             h = {"lookup": str(2 * 10**18), "one_row": str(10**18)}.get(kind, "0")
             protocol = "prepared" if kind in ("lookup", "one_row", "random_rows") else "extended"
             cmd = ["pgbench", "-n", "-M", protocol, "-c", str(self.args.pgbench_clients), "-j", str(self.args.threads),
                    "-T", str(int(round(duration))), "-f", self.pgbench_scripts[kind],
-                   "-D", f"h={h}", "-D", f"now={now}", "-D", "rl=true", "-D", "perm=false", "-D", "one=1", self.url]
+                   "-D", f"h={h}", "-D", f"now={now}", "-D", f"nowms={now_ms}", "-D", "rl=true", "-D", "perm=false", "-D", "one=1", self.url]
             out = run(cmd)
             with open(os.path.join(self.log_dir, f"pgbench-{kind}.log"), "a") as f:
                 f.write(" ".join(cmd) + "\n" + out + "\n")
@@ -404,8 +420,9 @@ class Backend:
         if route == "verify":
             server, url, mode, expect = self.latchkey, f"http://127.0.0.1:{self.port}{VERIFY_PATH}", "verify", '"valid":true'
         else:
-            self.ensure_host()
-            server, url, mode, expect = self.host, f"http://127.0.0.1:{self.host_port}{host_path}", "header", HOST_EXPECT[host_path]
+            server, port = (self.host, self.host_port) if route == "host" else (self.host_nolog, self.host_nolog_port)
+            self.ensure_host(server, port)
+            server, url, mode, expect = server, f"http://127.0.0.1:{port}{host_path}", "header", HOST_EXPECT[host_path]
         name = f"bench-{case}"
         before = self.settled_counters(name)
         peak_reset = server.clear_peak()
@@ -441,12 +458,12 @@ class Backend:
             "problems": problems,
         }
 
-    def ensure_host(self):
-        if self.host.proc is None:
-            self.host.start()
-            self.host.wait_port()
+    def ensure_host(self, server, port):
+        if server.proc is None:
+            server.start()
+            server.wait_port()
             # Warm the pool up before measuring.
-            self.wrk(self.host, f"http://127.0.0.1:{self.host_port}/api/ping", "header", "a", '"pong":true', None, 1)
+            self.wrk(server, f"http://127.0.0.1:{port}/api/ping", "header", "a", '"pong":true', None, 1)
 
 
 def median(xs):
@@ -487,7 +504,7 @@ def route_label(case, route):
     if route == "verify":
         return "POST verify"
     path = next(c[3] for c in CASES if c[0] == case)
-    return f"host GET {path}"
+    return f"host GET {path}" + (" (no usage log)" if route == "host-nolog" else "")
 
 
 def summarise(kind, rounds_data, args):
@@ -496,10 +513,10 @@ def summarise(kind, rounds_data, args):
     for case, title, *_rest in CASES:
         ceiling_kind = next(c[5] for c in CASES if c[0] == case)
         ceil_vals = [r["ceilings"][ceiling_kind] for r in rounds_data]
-        for route in ("verify", "host"):
+        for route in routes_of(case):
             vals = [r["cases"][(case, route)] for r in rounds_data]
             row = {
-                "case": f"({case}) {title}", "route": route_label(case, route),
+                "case": f"({case}) {title}", "route": route_label(case, route), "route_id": route,
                 "rps": median([v["rps"] for v in vals]),
                 "p50": median([v["p50_ms"] for v in vals]),
                 "p99": median([v["p99_ms"] for v in vals]),
@@ -562,6 +579,12 @@ def backend_notes(kind, summary, args):
                  (" + its Postgres backends" if kind == "postgres" else "") + "): " + "; ".join(
                      f"{r['case'][:3]} {r['route']} {r['server_cpu_us']:.0f}" +
                      (f" + {r['db_cpu_us']:.0f}" if r["db_cpu_us"] is not None else "") for r in summary["rows"]) + ".")
+    cost = usage_log_cost(summary)
+    if cost:
+        lines.append("Usage log cost on the host route (req/s with the log ÷ without it, the same case and round, "
+                     "median of the rounds): " + "; ".join(
+                         f"({case}) {(1 - ratio) * 100:+.1f}% (rounds: " + ", ".join(f"{(1 - x) * 100:+.1f}%" for x in per) + ")"
+                         for case, ratio, per in cost) + ". Positive: the log makes the route slower by that much.")
     bad = [r for r in summary["rows"] if r["problems"]]
     checked = sum(r["checked"] for r in summary["rows"])
     if bad:
@@ -572,6 +595,18 @@ def backend_notes(kind, summary, args):
                      f"stopped ({fmt_int(sum(r['in_flight'] for r in summary['rows']))} in all, ≤ {args.connections} per run), "
                      f"and `remaining` fell by the same amount for counted keys.")
     return lines
+
+
+def usage_log_cost(summary):
+    """(case, median ratio, per-round ratios) of host req/s with the usage log to without it."""
+    out = []
+    for case in USAGE_LOG_CASES:
+        on = next((r for r in summary["rows"] if r["case"].startswith(f"({case})") and r["route_id"] == "host"), None)
+        off = next((r for r in summary["rows"] if r["case"].startswith(f"({case})") and r["route_id"] == "host-nolog"), None)
+        if on and off:
+            per = [a / b for a, b in zip(on["round_rps"], off["round_rps"]) if b]
+            out.append((case, median(per), per))
+    return out
 
 
 def per_round(kind, summary):
@@ -687,10 +722,10 @@ def main(argv):
                     data = {"startup_ms": startup, "cases": {}, "ceilings": {}}
                     log(f"[{kind}] round {rnd}/{args.rounds}: start-up to first verify {startup:.0f} ms")
                     for case in [c[0] for c in CASES if c[0] in args.cases]:
-                        for route in ("verify", "host"):
+                        for route in routes_of(case):
                             r = be.run_case(case, route, args.duration)
                             data["cases"][(case, route)] = r
-                            log(f"  ({case}) {route_label(case, route):22} {fmt_int(r['rps']):>7} req/s  p50 {r['p50_ms']:6.2f} ms  "
+                            log(f"  ({case}) {route_label(case, route):37} {fmt_int(r['rps']):>7} req/s  p50 {r['p50_ms']:6.2f} ms  "
                                 f"p99 {r['p99_ms']:6.2f} ms  RSS {r['rss_mib']:5.1f} MiB  CPU/req {r['server_cpu_us']:4.0f} µs"
                                 + (f" (+{r['db_cpu_us']:.0f} µs in Postgres)" if r["db_cpu_us"] is not None else "")
                                 + f"  charged {r['charged']} "
