@@ -4,8 +4,7 @@
 
 import { svg } from "./dom.js";
 
-const WIDTH = 640;
-const HEIGHT = 220;
+const HEIGHT = 200;
 const LEFT = 40;
 const RIGHT = 8;
 const TOP = 12;
@@ -27,10 +26,11 @@ function label(x, y, content, anchor) {
 
 /**
  * The chart of `buckets` (`{label, long, calls, ok}` each, oldest first),
- * described for screen readers by `summary`.
+ * `width` pixels wide, described for screen readers by `summary`.
  */
-export function barChart(buckets, summary) {
-  const plotWidth = WIDTH - LEFT - RIGHT;
+export function barChart(buckets, summary, width) {
+  const fullWidth = Math.max(200, Math.round(width));
+  const plotWidth = fullWidth - LEFT - RIGHT;
   const plotHeight = HEIGHT - TOP - BOTTOM;
   const ceiling = niceCeiling(Math.max(0, ...buckets.map((b) => b.calls)));
   const y = (value) => TOP + plotHeight - (value / ceiling) * plotHeight;
@@ -38,18 +38,19 @@ export function barChart(buckets, summary) {
   const barWidth = Math.max(2, step * 0.7);
 
   const root = svg("svg", {
-    viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+    viewBox: `0 0 ${fullWidth} ${HEIGHT}`,
     role: "img",
     "aria-label": summary,
     focusable: "false",
   });
   root.append(
-    svg("line", { class: "axis", x1: LEFT, x2: WIDTH - RIGHT, y1: y(ceiling), y2: y(ceiling) }),
-    svg("line", { class: "axis", x1: LEFT, x2: WIDTH - RIGHT, y1: y(0), y2: y(0) }),
+    svg("line", { class: "axis", x1: LEFT, x2: fullWidth - RIGHT, y1: y(ceiling), y2: y(ceiling) }),
+    svg("line", { class: "axis", x1: LEFT, x2: fullWidth - RIGHT, y1: y(0), y2: y(0) }),
     label(LEFT - 6, y(ceiling) + 4, ceiling, "end"),
     label(LEFT - 6, y(0) + 4, 0, "end"),
   );
-  const labelEvery = Math.ceil(buckets.length / 8);
+  // As many time labels as fit, about 70 px apart.
+  const labelEvery = Math.ceil(buckets.length / Math.max(2, Math.floor(plotWidth / 70)));
   buckets.forEach((bucket, i) => {
     const x = LEFT + i * step + (step - barWidth) / 2;
     const failed = bucket.calls - bucket.ok;

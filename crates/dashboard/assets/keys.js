@@ -52,6 +52,7 @@ function render(keys) {
   byId("keys-body").replaceChildren(...keys.map(row));
   byId("keys-empty").hidden = state.total > 0;
   byId("keys-table").hidden = keys.length === 0;
+  byId("keys-pager").hidden = state.total === 0;
   const pages = Math.max(1, Math.ceil(state.total / state.size));
   byId("keys-page").textContent = `Page ${state.page + 1} of ${pages} · ${count(state.total)} ${state.total === 1 ? "key" : "keys"}`;
   byId("keys-prev").disabled = state.page === 0;

@@ -11,7 +11,7 @@ const PAGE_SIZE = 20;
 const CHART_PAGES = 10;
 const HOUR = 3600 * 1000;
 
-const state = { key: null, page: 1, total: 0, bucket: "hour" };
+const state = { key: null, page: 1, total: 0, bucket: "hour", chart: null, chartWidth: 0 };
 
 /** Wires the usage view; `onBack()` returns to the list. */
 export function initUsage({ onBack }) {
@@ -23,10 +23,16 @@ export function initUsage({ onBack }) {
     state.bucket = event.target.value;
     loadChart().catch(fail);
   });
+  // The chart is drawn in real pixels: draw it again when its box resizes.
+  new ResizeObserver(() => {
+    const width = byId("usage-chart").clientWidth;
+    if (state.chart && Math.abs(width - state.chartWidth) > 1) drawChart();
+  }).observe(byId("usage-chart"));
 }
 
 /** Opens a key's usage. */
 export function showUsage(key) {
+  clearUsage(); // never another key's figures, even for a moment
   state.key = key;
   state.page = 1;
   byId("usage-title").textContent = `Usage of ${keyName(key)}`;
@@ -36,6 +42,7 @@ export function showUsage(key) {
 /** Empties the view (sign-out: no key data stays in the page). */
 export function clearUsage() {
   state.key = null;
+  state.chart = null;
   for (const id of ["usage-summary", "usage-body", "usage-chart", "usage-chart-caption"]) {
     byId(id).replaceChildren();
   }
@@ -130,7 +137,7 @@ async function loadChart() {
   const starts = bucketStarts(kind);
   const short = new Intl.DateTimeFormat(undefined, kind === "day"
     ? { month: "short", day: "numeric" }
-    : { hour: "2-digit", minute: "2-digit" });
+    : { hour: "numeric" });
   const long = new Intl.DateTimeFormat(undefined, kind === "day"
     ? { dateStyle: "medium" }
     : { dateStyle: "medium", timeStyle: "short" });
@@ -153,9 +160,16 @@ async function loadChart() {
     ? `No requests in ${span}.`
     : `${count(calls)} ${calls === 1 ? "request" : "requests"} in ${span}, ${percent(Math.round((ok * 1000) / calls) / 10)} successful.`;
   if (!complete) summary += ` Only the latest ${count(rows.length)} requests are counted.`;
+  state.chart = { buckets, summary };
+  drawChart();
+  byId("usage-chart-caption").textContent = summary;
+}
+
+function drawChart() {
+  const box = byId("usage-chart");
+  state.chartWidth = box.clientWidth;
   const legend = el("div", { class: "legend" },
     el("span", {}, el("span", { class: "swatch ok" }), "Successful (status below 400)"),
     el("span", {}, el("span", { class: "swatch fail" }), "Failed"));
-  byId("usage-chart").replaceChildren(barChart(buckets, summary), legend);
-  byId("usage-chart-caption").textContent = summary;
+  box.replaceChildren(barChart(state.chart.buckets, state.chart.summary, state.chartWidth), legend);
 }
