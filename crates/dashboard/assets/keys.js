@@ -84,9 +84,9 @@ function row(key) {
     action("Delete", "Delete", remove, "danger"),
   );
   return el("tr", { dataset: { keyId: key.id } },
-    cell("Name", el("strong", {}, name)),
-    cell("Key", el("code", {}, `${key.start ?? ""}…`)),
-    cell("Prefix", key.prefix ? el("code", {}, key.prefix) : "—"),
+    cell("Name", el("strong", {}, name), "name"),
+    cell("Key", el("code", { class: "nowrap" }, `${key.start ?? ""}…`)),
+    cell("Prefix", key.prefix ? el("code", { class: "nowrap" }, key.prefix) : "—"),
     cell("Status", status(key)),
     cell("Created", timeElement(key.createdAt, "—")),
     cell("Expires", timeElement(key.expiresAt, "Never")),
