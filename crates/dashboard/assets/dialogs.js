@@ -4,7 +4,7 @@
 // when the handler succeeded. A handler may answer a function to run once
 // the dialog has closed (to open the next one).
 
-import { busy, byId, errorOf, showError } from "./dom.js";
+import { busy, byId, errorOf, refocus, showError } from "./dom.js";
 
 const handlers = new Map();
 
@@ -21,11 +21,17 @@ export function initDialogs() {
       submit(dialog, form);
     });
     dialog.addEventListener("close", () => {
+      // The event comes a moment after the dialog closed: if it was opened
+      // again meanwhile, this close is not the new opening's business.
+      if (dialog.open) return;
       handlers.delete(dialog);
       if (form) {
         form.reset();
         showError(errorOf(form), "");
       }
+      // After the browser's own return of the focus, which fails when the
+      // control that opened the dialog is gone (a deleted key's row).
+      setTimeout(refocus, 0);
     });
   }
   byId("dialog-secret").addEventListener("close", forgetSecret);
@@ -89,6 +95,7 @@ export function showSecret({ title, key, note }) {
 }
 
 function forgetSecret() {
+  if (byId("dialog-secret").open) return; // opened again for another key
   byId("secret-key").value = "";
   byId("secret-note").textContent = "";
   byId("secret-copied").textContent = "";

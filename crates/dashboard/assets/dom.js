@@ -81,3 +81,15 @@ export async function busy(buttons, work, onError) {
     list.forEach((b) => { b.disabled = false; });
   }
 }
+
+/**
+ * When the focused control went away (its row was drawn again, its dialog
+ * closed), moves the focus to the current view's heading, so a keyboard
+ * user does not land at the top of the page.
+ */
+export function refocus() {
+  if (document.querySelector("dialog[open]")) return;
+  const active = document.activeElement;
+  if (active && active !== document.body && active.isConnected) return;
+  document.querySelector("main > section:not([hidden]) h1")?.focus();
+}

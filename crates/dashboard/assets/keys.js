@@ -3,7 +3,7 @@
 
 import * as api from "./api.js";
 import { confirmAction, openDialog, showSecret } from "./dialogs.js";
-import { announce, busy, byId, el, showError } from "./dom.js";
+import { announce, busy, byId, el, refocus, showError } from "./dom.js";
 import { count, isPast, keyName, timeElement, when } from "./format.js";
 
 const state = { page: 0, size: 10, total: 0 };
@@ -57,6 +57,7 @@ function render(keys) {
   byId("keys-page").textContent = `Page ${state.page + 1} of ${pages} · ${count(state.total)} ${state.total === 1 ? "key" : "keys"}`;
   byId("keys-prev").disabled = state.page === 0;
   byId("keys-next").disabled = state.page + 1 >= pages;
+  refocus();
 }
 
 function status(key) {

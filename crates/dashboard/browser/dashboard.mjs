@@ -56,7 +56,7 @@ async function shot(page, name, fullPage = false) {
 }
 
 /** Waits until `locator`'s text contains `text`. */
-async function waitText(locator, text, timeout = 10000) {
+async function waitText(locator, text, timeout = 20000) {
   const until = Date.now() + timeout;
   let seen = "";
   while (Date.now() < until) {
@@ -197,8 +197,8 @@ try {
     await page.keyboard.type("ci-deploy"); // the name field has the focus
     await page.keyboard.press("Tab"); // to the prefix
     await page.keyboard.type("bad prefix!");
-    await page.keyboard.press("Enter");
     expectedErrors = [{ status: 400, path: "/api/auth/api-key/create" }];
+    await page.keyboard.press("Enter"); // submits the form
     await shownError(create.getByRole("alert"), "Invalid prefix format");
     await create.getByLabel("Prefix").fill("lk_");
     await create.getByLabel("Metadata").fill("{team: billing}");
@@ -329,6 +329,10 @@ try {
     await confirm.getByRole("button", { name: "Delete key" }).click();
     await confirm.waitFor({ state: "hidden" });
     await keysView.locator("#keys-empty").waitFor();
+    // The row (and its Delete button) is gone: the focus goes to the heading.
+    const focused = await page.waitForFunction(() => document.activeElement?.id === "keys-title", null,
+      { timeout: 5000 }).catch(() => null);
+    check(focused, "the keyboard focus was lost after the delete");
     const refused = await exchange(key);
     check(refused.status === 401, `a deleted key: ${refused.status} ${refused.text}`);
   });
