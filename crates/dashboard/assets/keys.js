@@ -7,6 +7,8 @@ import { announce, busy, byId, el, refocus, showError } from "./dom.js";
 import { count, isPast, keyName, timeElement, when } from "./format.js";
 
 const state = { page: 0, size: 10, total: 0 };
+// Only the answer to the latest list request is drawn (they can cross).
+let latestLoad = 0;
 let openUsage = () => {};
 
 /** Wires the list's controls; `onUsage(key)` opens a key's usage. */
@@ -23,6 +25,13 @@ export function initKeys({ onUsage }) {
   });
 }
 
+/** Empties the list (sign-out: no key data stays in the page, and answers
+ * still on their way are dropped). */
+export function clearKeys() {
+  latestLoad += 1;
+  byId("keys-body").replaceChildren();
+}
+
 /** Shows the list from its first page. */
 export function showKeys({ firstPage = false } = {}) {
   if (firstPage) state.page = 0;
@@ -32,6 +41,8 @@ export function showKeys({ firstPage = false } = {}) {
 /** Fetches and draws the current page; errors are shown above the table. */
 async function load() {
   const error = byId("keys-error");
+  latestLoad += 1;
+  const mine = latestLoad;
   try {
     state.page = Math.max(0, state.page);
     let found = await api.listKeys(state.size, state.page * state.size);
@@ -40,11 +51,12 @@ async function load() {
       state.page = Math.max(0, Math.ceil(found.total / state.size) - 1);
       found = await api.listKeys(state.size, state.page * state.size);
     }
+    if (mine !== latestLoad) return;
     state.total = found.total;
     render(found.apiKeys);
     showError(error, "");
   } catch (e) {
-    showError(error, `Could not load your keys: ${e.message}`);
+    if (mine === latestLoad) showError(error, `Could not load your keys: ${e.message}`);
   }
 }
 

@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { closeAll, initDialogs } from "./dialogs.js";
 import { announce, busy, byId } from "./dom.js";
-import { initKeys, showKeys } from "./keys.js";
+import { clearKeys, initKeys, showKeys } from "./keys.js";
 import * as session from "./session.js";
 import { initSignIn, signInMessage } from "./signin.js";
 import { clearUsage, initUsage, showUsage } from "./usage.js";
@@ -30,7 +30,7 @@ function signedOut(message) {
   closeAll();
   byId("account").hidden = true;
   byId("account-email").textContent = "";
-  byId("keys-body").replaceChildren();
+  clearKeys();
   clearUsage();
   show("view-signin");
   if (message) signInMessage(message);

@@ -13,6 +13,15 @@ const HOUR = 3600 * 1000;
 
 const state = { key: null, page: 1, total: 0, bucket: "hour", chart: null, chartWidth: 0 };
 
+// Answers can arrive out of order (Refresh clicked twice, another key
+// opened): each loader draws only the answer to its latest request.
+const latest = { summary: 0, table: 0, chart: 0 };
+function ticket(loader) {
+  latest[loader] += 1;
+  const mine = latest[loader];
+  return () => mine === latest[loader];
+}
+
 /** Wires the usage view; `onBack()` returns to the list. */
 export function initUsage({ onBack }) {
   byId("usage-back").addEventListener("click", onBack);
@@ -41,6 +50,8 @@ export function showUsage(key) {
 
 /** Empties the view (sign-out: no key data stays in the page). */
 export function clearUsage() {
+  // Answers still on their way for the previous key are dropped.
+  for (const loader of Object.keys(latest)) ticket(loader);
   state.key = null;
   state.chart = null;
   for (const id of ["usage-summary", "usage-body", "usage-chart", "usage-chart-caption"]) {
@@ -60,7 +71,9 @@ async function refresh() {
 }
 
 async function loadSummary() {
+  const current = ticket("summary");
   const [record, figures] = await Promise.all([api.getKey(state.key.id), api.stats()]);
+  if (!current()) return;
   const mine = figures.apiKeys.find((k) => k.id === record.id) ?? {};
   state.key = record;
   byId("usage-title").textContent = `Usage of ${keyName(record)}`;
@@ -87,7 +100,9 @@ async function loadSummary() {
 
 async function loadTable() {
   state.page = Math.max(1, state.page);
+  const current = ticket("table");
   const found = await api.usage(state.key.id, state.page, PAGE_SIZE);
+  if (!current()) return;
   state.total = found.total;
   byId("usage-body").replaceChildren(...found.usage.map((r) => el("tr", {},
     el("td", { dataset: { label: "Time" } }, timeElement(r.createdAt, "—")),
@@ -142,7 +157,9 @@ async function loadChart() {
     ? { dateStyle: "medium" }
     : { dateStyle: "medium", timeStyle: "short" });
   const buckets = starts.map((start) => ({ label: short.format(start), long: long.format(start), calls: 0, ok: 0 }));
+  const current = ticket("chart");
   const { rows, complete } = await requestsSince(starts[0]);
+  if (!current()) return;
   for (const row of rows) {
     const at = new Date(row.createdAt);
     let index = -1;
