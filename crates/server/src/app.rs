@@ -6,7 +6,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{App, Error};
+use latchkey_api_key::usage::UsageLog;
 use latchkey_api_key::{ApiKeyOptions, ApiKeyPlugin};
+use latchkey_dashboard::Dashboard;
 use latchkey_jwt::{JwtOptions, JwtPlugin};
 use latchkey_session::db::{self, PoolOptions};
 use latchkey_session::{Auth, AuthBuilder, AuthConfig, SharedClock};
@@ -25,6 +27,9 @@ pub enum StartError {
     /// JWT signing keys could not be rotated or pruned.
     #[error("JWT signing keys: {0}")]
     Jwt(#[from] latchkey_jwt::JwtError),
+    /// The usage log's writer thread could not start.
+    #[error("cannot start the usage log: {0}")]
+    UsageLog(std::io::Error),
     /// Cannot listen.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -114,7 +119,18 @@ fn builder(
     builder
 }
 
-/// The whole application: request logging around the auth routes.
+/// What `latchkey serve` adds to the auth routes.
+#[derive(Debug, Clone)]
+pub struct Served {
+    /// The key-management page, unless turned off.
+    pub dashboard: Option<Dashboard>,
+    /// Records the requests that latchkey's own key-protected routes
+    /// admit (`POST /api-key/token`), so `GET /api-key/usage`, the stats
+    /// and the dashboard show them. Other requests pass untouched.
+    pub usage: UsageLog,
+}
+
+/// The auth routes with request logging: what tests and hosts build on.
 pub fn build_app(
     auth: Auth,
 ) -> App<
@@ -128,6 +144,32 @@ pub fn build_app(
 > {
     App::new()
         .configure(|cfg| auth.configure(cfg))
+        .wrap(from_fn(log_request))
+}
+
+/// The application the binary serves: the auth routes, the dashboard
+/// (when on), the usage log around both, and request logging.
+pub fn build_served_app(
+    auth: Auth,
+    served: &Served,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let dashboard = served.dashboard.clone();
+    App::new()
+        .configure(|cfg| auth.configure(cfg))
+        .configure(|cfg| {
+            if let Some(dashboard) = &dashboard {
+                dashboard.configure(cfg);
+            }
+        })
+        .wrap(served.usage.clone())
         .wrap(from_fn(log_request))
 }
 

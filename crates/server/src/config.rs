@@ -1,6 +1,7 @@
 //! Server settings: every flag has an environment variable.
 
-use clap::Args;
+use clap::{ArgAction, Args};
+use latchkey_dashboard::{Dashboard, PathError};
 
 /// Settings shared by `serve` and `migrate`.
 #[derive(Debug, Clone, Args)]
@@ -68,6 +69,20 @@ pub struct Settings {
     #[arg(long, env = "LATCHKEY_WORKERS", global = true)]
     pub workers: Option<usize>,
 
+    /// Serve the key-management page (`--dashboard false`: do not).
+    #[arg(long, env = "LATCHKEY_DASHBOARD", action = ArgAction::Set, num_args = 0..=1,
+          default_value_t = true, default_missing_value = "true", global = true)]
+    pub dashboard: bool,
+
+    /// URL path of the key-management page (outside `/api/auth`).
+    #[arg(
+        long,
+        env = "LATCHKEY_DASHBOARD_PATH",
+        default_value = latchkey_dashboard::DEFAULT_PATH,
+        global = true
+    )]
+    pub dashboard_path: String,
+
     /// API-key plugin settings.
     #[command(flatten)]
     pub api_key: crate::api_key_config::ApiKeySettings,
@@ -88,6 +103,9 @@ pub enum ConfigError {
         "production mode needs LATCHKEY_SERVER_SECRET of at least 32 characters when it is set"
     )]
     WeakServerSecret,
+    /// The dashboard cannot be mounted where asked.
+    #[error("--dashboard-path: {0}")]
+    DashboardPath(#[from] PathError),
     /// Production needs a real secret.
     #[error(
         "production mode needs LATCHKEY_SECRET (or BETTER_AUTH_SECRET) of at least 32 characters"
@@ -106,8 +124,9 @@ impl Settings {
     }
 
     /// Refuses settings that would silently weaken a deployment: an
-    /// unrecognised `LATCHKEY_ENV` (`prod` must not mean development), or a
-    /// short server credential in production.
+    /// unrecognised `LATCHKEY_ENV` (`prod` must not mean development), a
+    /// short server credential in production, or a dashboard path that
+    /// cannot be served.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if let Ok(env) = std::env::var("LATCHKEY_ENV") {
             let known = ["production", "development", ""];
@@ -123,7 +142,16 @@ impl Settings {
         if self.is_production() && weak_server_secret {
             return Err(ConfigError::WeakServerSecret);
         }
+        self.dashboard()?;
         Ok(())
+    }
+
+    /// The key-management page to serve, or `None` when it is turned off.
+    /// A path that is not usable is refused even then, so a typo is
+    /// noticed before the page is turned back on.
+    pub fn dashboard(&self) -> Result<Option<Dashboard>, ConfigError> {
+        let dashboard = Dashboard::new(&self.dashboard_path, latchkey_session::BASE_PATH)?;
+        Ok(self.dashboard.then_some(dashboard))
     }
 
     /// The secret from the flag, `LATCHKEY_SECRET` or `BETTER_AUTH_SECRET`;

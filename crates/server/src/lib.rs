@@ -8,8 +8,9 @@ pub mod config;
 pub mod jwt_config;
 
 use actix_web::HttpServer;
+use latchkey_api_key::usage::{UsageLog, UsageLogOptions};
 
-use crate::app::{build_app, build_auth, StartError};
+use crate::app::{build_auth, build_served_app, Served, StartError};
 use crate::cli::{Cli, Command};
 
 /// Deletes retired API keys and old usage-log rows periodically, each
@@ -78,9 +79,20 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     if let Some(Command::Jwks { action }) = cli.command {
         return jwks_command(&auth, &settings, action).await;
     }
+    let dashboard = settings.dashboard()?;
     spawn_retention_sweep(&auth, &settings);
+    // One usage log per process, shared by every worker.
+    let usage = UsageLog::from_state(&auth.state(), UsageLogOptions::default())
+        .map_err(StartError::UsageLog)?;
+    if let Some(dashboard) = &dashboard {
+        tracing::info!(path = dashboard.path(), "dashboard served");
+    }
+    let served = Served { dashboard, usage };
     let addr = settings.addr.clone();
-    let mut server = HttpServer::new(move || build_app(auth.clone()));
+    let mut server = HttpServer::new({
+        let served = served.clone();
+        move || build_served_app(auth.clone(), &served)
+    });
     if let Some(workers) = settings.workers {
         server = server.workers(workers);
     }
@@ -89,8 +101,11 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         source,
     })?;
     tracing::info!(%addr, "latchkey listening");
-    server
+    let result = server
         .run()
         .await
-        .map_err(|source| StartError::Bind { addr, source })
+        .map_err(|source| StartError::Bind { addr, source });
+    // Writes the requests still buffered before the process ends.
+    served.usage.shutdown();
+    result
 }
