@@ -367,7 +367,7 @@ export interface paths {
         };
         /**
          * The caller's usage figures
-         * @description Active keys (enabled and not expired); calls, success rate (status below 400) and mean response time from the usage log; and per key better-auth's `requestCount`/`lastRequest` as `usageCount`/`lastUsed` (kept exactly by verification; `requestCount` restarts with each rate-limit window of a rate-limited key) beside its logged calls.
+         * @description Active keys (enabled and not expired); calls, success rate (status below 400) and mean response time from the usage log; and per key its `usageCount` (every admitted verify over the key's life, kept by verification) and its `lastRequest` as `lastUsed`, beside its logged calls.
          */
         get: operations["getApiKeyStats"];
         put?: never;
@@ -505,6 +505,7 @@ export interface components {
          *       "requestCount": 0,
          *       "start": "lk_hPq",
          *       "updatedAt": "2026-01-15T09:30:00.000Z",
+         *       "usageCount": 0,
          *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
          *     }
          */
@@ -557,9 +558,16 @@ export interface components {
             rateLimitMax: number | null;
             /**
              * Format: int32
-             * @description Admissions in the current rate-limit window.
+             * @description Admissions in the current rate-limit window (better-auth's
+             *     counter: it stays 0 for a key whose rate limit is off).
              */
             requestCount: number;
+            /**
+             * Format: int32
+             * @description latchkey: admitted verifies over the key's whole life, rate
+             *     limit or not (better-auth has no such counter).
+             */
+            usageCount: number;
             /**
              * Format: int32
              * @description Uses left; `null` is unlimited (server-only to set).
@@ -763,6 +771,7 @@ export interface components {
          *       "requestCount": 0,
          *       "start": "lk_hPq",
          *       "updatedAt": "2026-01-15T09:30:00.000Z",
+         *       "usageCount": 0,
          *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
          *     }
          */
@@ -817,9 +826,16 @@ export interface components {
             rateLimitMax: number | null;
             /**
              * Format: int32
-             * @description Admissions in the current rate-limit window.
+             * @description Admissions in the current rate-limit window (better-auth's
+             *     counter: it stays 0 for a key whose rate limit is off).
              */
             requestCount: number;
+            /**
+             * Format: int32
+             * @description latchkey: admitted verifies over the key's whole life, rate
+             *     limit or not (better-auth has no such counter).
+             */
+            usageCount: number;
             /**
              * Format: int32
              * @description Uses left; `null` is unlimited (server-only to set).
@@ -943,8 +959,7 @@ export interface components {
             active: boolean;
             /**
              * Format: int32
-             * @description better-auth's `requestCount` (restarts with each rate-limit window
-             *     when the key is rate-limited).
+             * @description The key's `usageCount`: admitted verifies over its whole life.
              */
             usageCount: number;
             /**
@@ -1093,6 +1108,7 @@ export interface components {
          *       "requestCount": 0,
          *       "start": "lk_QwE",
          *       "updatedAt": "2026-01-20T12:00:00.000Z",
+         *       "usageCount": 0,
          *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
          *     }
          */
@@ -1153,9 +1169,16 @@ export interface components {
             rateLimitMax: number | null;
             /**
              * Format: int32
-             * @description Admissions in the current rate-limit window.
+             * @description Admissions in the current rate-limit window (better-auth's
+             *     counter: it stays 0 for a key whose rate limit is off).
              */
             requestCount: number;
+            /**
+             * Format: int32
+             * @description latchkey: admitted verifies over the key's whole life, rate
+             *     limit or not (better-auth has no such counter).
+             */
+            usageCount: number;
             /**
              * Format: int32
              * @description Uses left; `null` is unlimited (server-only to set).
@@ -2251,6 +2274,7 @@ export interface operations {
                      *       "requestCount": 0,
                      *       "start": "lk_hPq",
                      *       "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *       "usageCount": 0,
                      *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *     }
                      */
@@ -2374,6 +2398,7 @@ export interface operations {
                      *       "requestCount": 0,
                      *       "start": "lk_hPq",
                      *       "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *       "usageCount": 0,
                      *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *     }
                      */
@@ -2524,6 +2549,7 @@ export interface operations {
                      *           "requestCount": 0,
                      *           "start": "lk_hPq",
                      *           "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *           "usageCount": 0,
                      *           "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *         }
                      *       ],
@@ -2637,6 +2663,7 @@ export interface operations {
                      *       "requestCount": 0,
                      *       "start": "lk_hPq",
                      *       "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *       "usageCount": 0,
                      *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *     }
                      */
@@ -2883,6 +2910,7 @@ export interface operations {
                      *       "requestCount": 0,
                      *       "start": "lk_QwE",
                      *       "updatedAt": "2026-01-20T12:00:00.000Z",
+                     *       "usageCount": 0,
                      *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *     }
                      */
@@ -3028,6 +3056,7 @@ export interface operations {
                      *         "requestCount": 0,
                      *         "start": "lk_hPq",
                      *         "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *         "usageCount": 0,
                      *         "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *       },
                      *       "valid": true

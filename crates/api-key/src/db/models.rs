@@ -61,6 +61,9 @@ pub struct ApiKey {
     /// state of each (see [`crate::rate_limits`]); `None`: only
     /// better-auth's single window.
     pub rate_limits: Option<String>,
+    /// latchkey: admitted verifies over the key's life (better-auth's
+    /// `requestCount` counts only within a rate-limit window).
+    pub usage_count: i32,
 }
 
 fn ts(at: Option<PrimitiveDateTime>) -> Value {
@@ -94,6 +97,7 @@ impl ApiKey {
             "rateLimitTimeWindow": self.rate_limit_time_window,
             "rateLimitMax": self.rate_limit_max,
             "requestCount": self.request_count.unwrap_or(0),
+            "usageCount": self.usage_count,
             "remaining": self.remaining,
             "lastRequest": ts(self.last_request),
             "expiresAt": ts(self.expires_at),

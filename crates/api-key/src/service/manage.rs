@@ -242,6 +242,7 @@ impl ApiKeys {
                     .as_deref()
                     .unwrap_or(&opts.default_rate_limits),
             ),
+            usage_count: 0,
         };
         let row = record.clone();
         let max = opts.max_keys_per_user;

@@ -1,12 +1,11 @@
 //! Reading the usage log: a key's recent requests and an owner's figures;
 //! pruning it by age. (Writing it is [`crate::usage::UsageLog`]'s job.)
 //!
-//! A key's `usageCount`/`lastUsed` are better-auth's own `requestCount`
-//! and `lastRequest`, which verify maintains in the same statement that
-//! admits the request: exact, never lost, but `requestCount` restarts with
-//! each rate-limit window when the key is rate-limited (better-auth's
-//! meaning). Calls, success rate and response times come from the log:
-//! what its retention keeps.
+//! A key's `usageCount` is latchkey's own column of that name (every
+//! admitted verify over the key's life; better-auth's `requestCount` counts
+//! only within a rate-limit window, and only for rate-limited keys) and its
+//! `lastUsed` is better-auth's `lastRequest`. Calls, success rate and
+//! response times come from the log: what its retention keeps.
 
 use std::collections::HashMap;
 

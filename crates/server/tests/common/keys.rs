@@ -44,6 +44,7 @@ pub fn insert_key(
         metadata: None,
         rate_limit_window_start: None,
         rate_limits: None,
+        usage_count: 0,
     };
     adjust(&mut row);
     let mut conn = app.db.pool.get().unwrap();

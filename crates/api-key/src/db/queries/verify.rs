@@ -55,7 +55,8 @@ UPDATE apikey SET
         WHEN remaining IS NOT NULL AND {REFILL_DUE} THEN $2
         ELSE "lastRefillAt" END,
     "requestCount" = CASE
-        WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN 1
+        WHEN NOT {RL_ON} THEN "requestCount"
+        WHEN NOT {WINDOW_OPEN} THEN 1
         ELSE COALESCE("requestCount", 0) + 1 END,
     "rateLimitWindowStart" = CASE
         WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN $2
@@ -63,6 +64,7 @@ UPDATE apikey SET
     "rateLimits" = CASE
         WHEN {WINDOWS_ON} THEN {WINDOWS_CHARGED}
         ELSE "rateLimits" END,
+    "usageCount" = "usageCount" + 1,
     "lastRequest" = $2,
     "updatedAt" = $2
 WHERE (key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))
@@ -81,7 +83,7 @@ RETURNING id, "configId" AS config_id, name, start, "referenceId" AS reference_i
     "requestCount" AS request_count, remaining, "lastRequest" AS last_request,
     "expiresAt" AS expires_at, "createdAt" AS created_at, "updatedAt" AS updated_at,
     permissions, metadata, "rateLimitWindowStart" AS rate_limit_window_start,
-    "rateLimits" AS rate_limits"#;
+    "rateLimits" AS rate_limits, "usageCount" AS usage_count"#;
 
 const REFILL_DUE: &str = r#"("refillInterval" IS NOT NULL AND "refillAmount" IS NOT NULL AND {ELAPSED(COALESCE("lastRefillAt", "createdAt"), "refillInterval")})"#;
 const RL_ON: &str = r#"($3 AND "rateLimitEnabled" IS NOT FALSE AND "rateLimitTimeWindow" IS NOT NULL AND "rateLimitMax" IS NOT NULL)"#;
@@ -252,6 +254,7 @@ mod tests {
                 "updated_at",
                 "rate_limit_window_start",
                 "rate_limits",
+                "usage_count",
             ] {
                 assert!(sql.contains(&format!(" AS {field}")), "{field}");
             }
