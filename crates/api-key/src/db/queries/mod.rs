@@ -4,5 +4,6 @@ pub mod cap;
 pub mod keys;
 pub mod retention;
 pub mod rotation;
+pub mod statement;
 pub mod usage;
 pub mod verify;
