@@ -565,7 +565,10 @@ export interface components {
             /**
              * Format: int32
              * @description latchkey: admitted verifies over the key's whole life, rate
-             *     limit or not (better-auth has no such counter).
+             *     limit or not (better-auth has no such counter). For keys
+             *     without `remaining` or a rate limit it is written in batches:
+             *     other server processes may show it (and `lastRequest`) up to
+             *     a second late.
              */
             usageCount: number;
             /**
@@ -833,7 +836,10 @@ export interface components {
             /**
              * Format: int32
              * @description latchkey: admitted verifies over the key's whole life, rate
-             *     limit or not (better-auth has no such counter).
+             *     limit or not (better-auth has no such counter). For keys
+             *     without `remaining` or a rate limit it is written in batches:
+             *     other server processes may show it (and `lastRequest`) up to
+             *     a second late.
              */
             usageCount: number;
             /**
@@ -1176,7 +1182,10 @@ export interface components {
             /**
              * Format: int32
              * @description latchkey: admitted verifies over the key's whole life, rate
-             *     limit or not (better-auth has no such counter).
+             *     limit or not (better-auth has no such counter). For keys
+             *     without `remaining` or a rate limit it is written in batches:
+             *     other server processes may show it (and `lastRequest`) up to
+             *     a second late.
              */
             usageCount: number;
             /**

@@ -80,6 +80,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     }
     spawn_retention_sweep(&auth, &settings);
     let addr = settings.addr.clone();
+    let on_exit = auth.clone();
     let mut server = HttpServer::new(move || build_app(auth.clone()));
     if let Some(workers) = settings.workers {
         server = server.workers(workers);
@@ -89,8 +90,12 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         source,
     })?;
     tracing::info!(%addr, "latchkey listening");
-    server
-        .run()
-        .await
-        .map_err(|source| StartError::Bind { addr, source })
+    let served = server.run().await;
+    // What plugins count in memory (admissions of keys without counters).
+    match actix_web::web::block(move || on_exit.flush()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "in-memory counters not written at exit"),
+        Err(e) => tracing::warn!(error = %e, "in-memory counters not written at exit"),
+    }
+    served.map_err(|source| StartError::Bind { addr, source })
 }

@@ -31,6 +31,7 @@ both_backends!(
             assert_eq!(record["usageCount"], json!(n), "verify {n}");
             assert!(record["lastRequest"].is_string());
         }
+        app.flush_key_counters().await;
         let row = stored(&app, &key).unwrap();
         assert_eq!(row.request_count, Some(0));
         assert_eq!(row.usage_count, 5);
@@ -50,6 +51,7 @@ both_backends!(
             assert_eq!(answer.json["key"]["requestCount"], json!(0));
             assert_eq!(answer.json["key"]["usageCount"], json!(n));
         }
+        app.flush_key_counters().await;
         let row = stored(&app, &key).unwrap();
         assert_eq!((row.request_count, row.usage_count), (Some(0), 3));
     }
@@ -121,6 +123,7 @@ both_backends!(
         });
         assert_eq!(refusal(&app.verify(&disabled).await), "KEY_DISABLED");
         assert_eq!(stored(&app, &disabled).unwrap().usage_count, 0);
+        app.flush_key_counters().await;
         let stored_plain = stored(&app, &plain).unwrap();
         assert_eq!(stored_plain.usage_count, 1);
         assert_eq!(stored_plain.request_count, Some(0));

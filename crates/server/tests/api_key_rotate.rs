@@ -273,6 +273,7 @@ both_backends!(
             .filter(|a| a["error"]["code"] == json!("INVALID_API_KEY"))
             .count();
         assert_eq!(admitted.len() + refused, 100);
+        app.flush_key_counters().await;
         let counted = stored(&app, &new).unwrap().usage_count;
         assert_eq!(counted as usize, admitted.len());
         // After the rotation, the old secret never verifies; the new one always.
@@ -322,6 +323,7 @@ both_backends!(
             .iter()
             .all(|a| a["error"]["code"] == json!("INVALID_API_KEY")));
         assert!(by_new.iter().all(|a| a["valid"] == json!(true)));
+        app.flush_key_counters().await;
         assert_eq!(stored(&app, &new).unwrap().usage_count, 160);
     }
 );

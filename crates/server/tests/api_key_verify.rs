@@ -130,6 +130,7 @@ both_backends!(permissions_are_checked, |backend: Backend| async move {
         json!("[body.permissions.files] Invalid input: expected array, received string")
     );
     // Refused checks counted nothing: two admissions only.
+    app.flush_key_counters().await;
     assert_eq!(stored(&app, &key).unwrap().usage_count, 2);
 });
 

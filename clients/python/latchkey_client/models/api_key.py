@@ -52,7 +52,10 @@ class ApiKey:
         request_count (int): Admissions in the current rate-limit window (better-auth's
             counter: it stays 0 for a key whose rate limit is off).
         usage_count (int): latchkey: admitted verifies over the key's whole life, rate
-            limit or not (better-auth has no such counter).
+            limit or not (better-auth has no such counter). For keys
+            without `remaining` or a rate limit it is written in batches:
+            other server processes may show it (and `lastRequest`) up to
+            a second late.
         remaining (int | None): Uses left; `null` is unlimited (server-only to set).
         last_request (datetime.datetime | None): Last admitted request.
         expires_at (datetime.datetime | None): Expiry; `null` never expires.

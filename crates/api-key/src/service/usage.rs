@@ -67,7 +67,7 @@ impl ApiKeys {
         let (id, owner) = (key_id.to_owned(), owner.to_owned());
         let limit = i64::try_from(size).unwrap_or(i64::MAX);
         let offset = i64::try_from(page.saturating_sub(1).saturating_mul(size)).unwrap_or(i64::MAX);
-        run_blocking(&self.pool, move |conn| {
+        self.run_settled(move |conn| {
             if keys::find_owned(conn, &id, &owner)?.is_none() {
                 return Err(ApiKeyError::KeyNotFound);
             }
@@ -83,7 +83,7 @@ impl ApiKeys {
     pub async fn stats(&self, owner: &str) -> Result<OwnerStats, ApiKeyError> {
         let owner = owner.to_owned();
         let now = self.clock.now();
-        run_blocking(&self.pool, move |conn| {
+        self.run_settled(move |conn| {
             let filter = ListFilter {
                 owner: &owner,
                 config_id: None,

@@ -15,6 +15,8 @@
 //! capacity (default 10,000 entries). The log is statistics, not billing:
 //! the counters that admit requests (`remaining`, rate limits and their
 //! `requestCount`) are written synchronously by verify and lose nothing.
+//! (Keys with nothing to charge have their `usageCount`/`lastRequest`
+//! written in batches too, see [`crate::counters`].)
 //!
 //! ```no_run
 //! # fn demo(auth: latchkey_session::Auth) -> std::io::Result<()> {

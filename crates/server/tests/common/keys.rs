@@ -73,6 +73,12 @@ impl TestApp {
         self.clock.now()
     }
 
+    /// Writes the admissions of plain keys counted in memory, so the
+    /// table shows them (as the server's own reads of keys would).
+    pub async fn flush_key_counters(&self) {
+        self.auth.flush().unwrap();
+    }
+
     /// `POST /api-key/verify` as a trusted server.
     pub async fn verify(&self, key: &PlainKey) -> Answer {
         self.call(verify_request(json!({ "key": key.expose() })))

@@ -1,6 +1,7 @@
 //! Statements on `apikey`, each a plain function over `&mut DbConnection`.
 
 pub mod cap;
+pub mod counters;
 pub mod keys;
 pub mod retention;
 pub mod rotation;

@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Bool, HasSqlType, Nullable, Text, Timestamp, Untyped};
+use diesel::sql_types::{BigInt, Bool, HasSqlType, Integer, Nullable, Text, Timestamp, Untyped};
 use diesel::{QueryResult, RunQueryDsl};
 use time::PrimitiveDateTime;
 
@@ -35,6 +35,8 @@ pub enum Bind<'a> {
     Bool(bool),
     /// `BigInt`.
     BigInt(i64),
+    /// `Integer`.
+    Int(i32),
 }
 
 /// A piece of a template: literal SQL, or the n-th bind (0-based).
@@ -119,11 +121,17 @@ impl<Id, Conn> RunQueryDsl<Conn> for Statement<'_, Id> {}
 
 impl<DB, Id> QueryFragment<DB> for Statement<'_, Id>
 where
-    DB: Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<Bool> + HasSqlType<BigInt>,
+    DB: Backend
+        + HasSqlType<Text>
+        + HasSqlType<Timestamp>
+        + HasSqlType<Bool>
+        + HasSqlType<BigInt>
+        + HasSqlType<Integer>,
     str: ToSql<Text, DB>,
     PrimitiveDateTime: ToSql<Timestamp, DB>,
     bool: ToSql<Bool, DB>,
     i64: ToSql<BigInt, DB>,
+    i32: ToSql<Integer, DB>,
     for<'x> Option<&'x str>: ToSql<Nullable<Text>, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
@@ -136,6 +144,7 @@ where
                     Some(Bind::Time(v)) => out.push_bind_param::<Timestamp, _>(v)?,
                     Some(Bind::Bool(v)) => out.push_bind_param::<Bool, _>(v)?,
                     Some(Bind::BigInt(v)) => out.push_bind_param::<BigInt, _>(v)?,
+                    Some(Bind::Int(v)) => out.push_bind_param::<Integer, _>(v)?,
                     None => {
                         return Err(diesel::result::Error::QueryBuilderError(
                             format!(

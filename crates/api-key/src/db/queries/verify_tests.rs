@@ -102,3 +102,68 @@ latchkey_session::both_backends!(
         assert_eq!((counts.started, counts.cached), (6, 2));
     }
 );
+
+latchkey_session::both_backends!(
+    plain_keys_are_those_the_statement_charges_nothing,
+    |backend: Backend| async move {
+        use crate::counters::is_plain;
+        use crate::rate_limits::{to_column, RateWindow};
+        let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+            return;
+        };
+        let mut conn = db.pool.get().unwrap();
+        let conn: &mut DbConnection = &mut conn;
+        let at = now();
+        let windows = to_column(&[RateWindow::new(60_000, 5)]);
+        let mut shapes = 0;
+        for remaining in [None, Some(10)] {
+            for refill in [false, true] {
+                for key_switch in [None, Some(true), Some(false)] {
+                    for single in [false, true] {
+                        for several in [false, true] {
+                            for plugin_switch in [false, true] {
+                                let plain = PlainKey::generate(None, 64);
+                                let mut row = key_row(&plain, at);
+                                row.remaining = remaining;
+                                if refill {
+                                    row.refill_interval = Some(1_000);
+                                    row.refill_amount = Some(5);
+                                }
+                                row.rate_limit_enabled = key_switch;
+                                if single {
+                                    row.rate_limit_time_window = Some(60_000);
+                                    row.rate_limit_max = Some(5);
+                                }
+                                if several {
+                                    row.rate_limits = windows.clone();
+                                }
+                                keys::insert(conn, &row).unwrap();
+                                let hash = plain.hash();
+                                let c = Consume {
+                                    hash: &hash,
+                                    now: at,
+                                    rate_limit_enabled: plugin_switch,
+                                    config_id: None,
+                                    checked_permissions: None,
+                                };
+                                let after = consume(conn, c).unwrap().unwrap();
+                                let charged = after.remaining != row.remaining
+                                    || after.last_refill_at != row.last_refill_at
+                                    || after.request_count != row.request_count
+                                    || after.rate_limit_window_start != row.rate_limit_window_start
+                                    || after.rate_limits != row.rate_limits;
+                                assert_eq!(
+                                    is_plain(&row, plugin_switch),
+                                    !charged,
+                                    "{row:?} with rate limiting {plugin_switch}"
+                                );
+                                shapes += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(shapes, 96);
+    }
+);
