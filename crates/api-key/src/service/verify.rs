@@ -9,12 +9,13 @@
 
 use latchkey_session::db::DbConnection;
 use latchkey_session::run_blocking;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use time::{Duration, PrimitiveDateTime};
 
 use super::ApiKeys;
 use crate::counters::{is_plain, KeyCounters};
-use crate::db::models::ApiKey;
+use crate::db::models::{ApiKey, KeyRecord};
 use crate::db::queries::{keys, verify};
 use crate::error::{ApiKeyError, Refusal};
 use crate::keys::{HashedKey, PlainKey};
@@ -33,11 +34,28 @@ pub struct VerifyRequest {
 /// The outcome of a verification.
 pub type Verified = Result<ApiKey, Refusal>;
 
-/// better-auth's verify answer: `{valid, error, key}`.
-pub fn verify_answer(outcome: &Verified) -> Value {
+/// better-auth's verify answer: `{valid, error, key}` (written in that
+/// key order's sorted form, `error`, `key`, `valid`).
+#[derive(Debug, Serialize)]
+pub struct VerifyAnswer<'a> {
+    error: Option<Value>,
+    key: Option<KeyRecord<'a>>,
+    valid: bool,
+}
+
+/// better-auth's verify answer of an outcome.
+pub fn verify_answer(outcome: &Verified) -> VerifyAnswer<'_> {
     match outcome {
-        Ok(key) => json!({ "valid": true, "error": null, "key": key.to_json() }),
-        Err(refusal) => json!({ "valid": false, "error": refusal.to_json(), "key": null }),
+        Ok(key) => VerifyAnswer {
+            error: None,
+            key: Some(KeyRecord(key)),
+            valid: true,
+        },
+        Err(refusal) => VerifyAnswer {
+            error: Some(refusal.to_json()),
+            key: None,
+            valid: false,
+        },
     }
 }
 
