@@ -1,10 +1,12 @@
 //! Benchmark helper for `bench/run`.
 //!
 //! * `ceiling sql DATABASE_URL` prints, one per line, the Postgres statements
-//!   latchkey's verify sends (the one-statement `UPDATE … RETURNING` of
-//!   `db::queries::verify::consume`, then the lookup of `keys::find_by_hash`),
-//!   exactly as Diesel renders them: they are captured from a real call on a
-//!   connection with instrumentation, so pgbench runs the very same text.
+//!   of a verify: the one-statement `UPDATE … RETURNING` of
+//!   `db::queries::verify::consume` (its text from
+//!   `verify::statement_text`, binds named `$1`..`$7`; latchkey prepares the
+//!   same text with one parameter per occurrence), then the lookup of
+//!   `keys::find_by_hash`, captured from a real call on a connection with
+//!   instrumentation, so pgbench runs the very same text.
 //! * `ceiling loop DATABASE_URL KEYS_FILE MODE THREADS SECONDS` calls
 //!   `service::verify::verify_on` (MODE `verify`: the statement of a counted
 //!   verify) or `keys::find_by_hash` (MODE `lookup`: the read-only lookup) in
@@ -78,7 +80,11 @@ fn print_sql(url: &str) -> Res<()> {
             .cloned()
             .ok_or_else(|| format!("no {start} statement captured"))
     };
-    println!("{}", wanted("UPDATE APIKEY")?);
+    let update = verify::statement_text(true);
+    println!(
+        "{}",
+        update.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
     println!("{}", wanted("SELECT")?);
     Ok(())
 }

@@ -367,7 +367,7 @@ export interface paths {
         };
         /**
          * The caller's usage figures
-         * @description Active keys (enabled and not expired); calls, success rate (status below 400) and mean response time from the usage log; and per key better-auth's `requestCount`/`lastRequest` as `usageCount`/`lastUsed` (kept exactly by verification; `requestCount` restarts with each rate-limit window of a rate-limited key) beside its logged calls.
+         * @description Active keys (enabled and not expired); calls, success rate (status below 400) and mean response time from the usage log; and per key its `usageCount` (every admitted verify over the key's life, kept by verification) and its `lastRequest` as `lastUsed`, beside its logged calls.
          */
         get: operations["getApiKeyStats"];
         put?: never;
@@ -505,6 +505,7 @@ export interface components {
          *       "requestCount": 0,
          *       "start": "lk_hPq",
          *       "updatedAt": "2026-01-15T09:30:00.000Z",
+         *       "usageCount": 0,
          *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
          *     }
          */
@@ -557,9 +558,19 @@ export interface components {
             rateLimitMax: number | null;
             /**
              * Format: int32
-             * @description Admissions in the current rate-limit window.
+             * @description Admissions in the current rate-limit window (better-auth's
+             *     counter: it stays 0 for a key whose rate limit is off).
              */
             requestCount: number;
+            /**
+             * Format: int32
+             * @description latchkey: admitted verifies over the key's whole life, rate
+             *     limit or not (better-auth has no such counter). For keys
+             *     without `remaining` or a rate limit it is written in batches:
+             *     other server processes may show it (and `lastRequest`) up to
+             *     a second late.
+             */
+            usageCount: number;
             /**
              * Format: int32
              * @description Uses left; `null` is unlimited (server-only to set).
@@ -763,6 +774,7 @@ export interface components {
          *       "requestCount": 0,
          *       "start": "lk_hPq",
          *       "updatedAt": "2026-01-15T09:30:00.000Z",
+         *       "usageCount": 0,
          *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
          *     }
          */
@@ -817,9 +829,19 @@ export interface components {
             rateLimitMax: number | null;
             /**
              * Format: int32
-             * @description Admissions in the current rate-limit window.
+             * @description Admissions in the current rate-limit window (better-auth's
+             *     counter: it stays 0 for a key whose rate limit is off).
              */
             requestCount: number;
+            /**
+             * Format: int32
+             * @description latchkey: admitted verifies over the key's whole life, rate
+             *     limit or not (better-auth has no such counter). For keys
+             *     without `remaining` or a rate limit it is written in batches:
+             *     other server processes may show it (and `lastRequest`) up to
+             *     a second late.
+             */
+            usageCount: number;
             /**
              * Format: int32
              * @description Uses left; `null` is unlimited (server-only to set).
@@ -943,8 +965,7 @@ export interface components {
             active: boolean;
             /**
              * Format: int32
-             * @description better-auth's `requestCount` (restarts with each rate-limit window
-             *     when the key is rate-limited).
+             * @description The key's `usageCount`: admitted verifies over its whole life.
              */
             usageCount: number;
             /**
@@ -1093,6 +1114,7 @@ export interface components {
          *       "requestCount": 0,
          *       "start": "lk_QwE",
          *       "updatedAt": "2026-01-20T12:00:00.000Z",
+         *       "usageCount": 0,
          *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
          *     }
          */
@@ -1153,9 +1175,19 @@ export interface components {
             rateLimitMax: number | null;
             /**
              * Format: int32
-             * @description Admissions in the current rate-limit window.
+             * @description Admissions in the current rate-limit window (better-auth's
+             *     counter: it stays 0 for a key whose rate limit is off).
              */
             requestCount: number;
+            /**
+             * Format: int32
+             * @description latchkey: admitted verifies over the key's whole life, rate
+             *     limit or not (better-auth has no such counter). For keys
+             *     without `remaining` or a rate limit it is written in batches:
+             *     other server processes may show it (and `lastRequest`) up to
+             *     a second late.
+             */
+            usageCount: number;
             /**
              * Format: int32
              * @description Uses left; `null` is unlimited (server-only to set).
@@ -2251,6 +2283,7 @@ export interface operations {
                      *       "requestCount": 0,
                      *       "start": "lk_hPq",
                      *       "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *       "usageCount": 0,
                      *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *     }
                      */
@@ -2374,6 +2407,7 @@ export interface operations {
                      *       "requestCount": 0,
                      *       "start": "lk_hPq",
                      *       "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *       "usageCount": 0,
                      *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *     }
                      */
@@ -2524,6 +2558,7 @@ export interface operations {
                      *           "requestCount": 0,
                      *           "start": "lk_hPq",
                      *           "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *           "usageCount": 0,
                      *           "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *         }
                      *       ],
@@ -2637,6 +2672,7 @@ export interface operations {
                      *       "requestCount": 0,
                      *       "start": "lk_hPq",
                      *       "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *       "usageCount": 0,
                      *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *     }
                      */
@@ -2883,6 +2919,7 @@ export interface operations {
                      *       "requestCount": 0,
                      *       "start": "lk_QwE",
                      *       "updatedAt": "2026-01-20T12:00:00.000Z",
+                     *       "usageCount": 0,
                      *       "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *     }
                      */
@@ -3028,6 +3065,7 @@ export interface operations {
                      *         "requestCount": 0,
                      *         "start": "lk_hPq",
                      *         "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *         "usageCount": 0,
                      *         "userId": "N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR"
                      *       },
                      *       "valid": true

@@ -2,6 +2,7 @@
 //! exact, atomic verification; a Rust API for trusted host applications
 //! ([`ApiKeys`]); and an actix extractor that protects host routes.
 
+pub mod counters;
 pub mod db;
 pub mod error;
 pub mod extract;
@@ -17,12 +18,13 @@ pub mod service;
 pub mod session;
 pub mod usage;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::web;
 use latchkey_session::db::MigrationSet;
 use latchkey_session::{AuthState, Plugin, SessionSource};
 
+pub use counters::KeyCounters;
 pub use error::{ApiKeyError, Refusal};
 pub use extract::{KeyRequirement, VerifiedKey};
 pub use keys::{HashedKey, PlainKey};
@@ -43,6 +45,9 @@ pub struct ApiKeyState {
 #[derive(Debug, Clone, Default)]
 pub struct ApiKeyPlugin {
     options: Arc<ApiKeyOptions>,
+    /// The plain-key admissions of this server, shared by every worker's
+    /// app (made with the first app, over its pool).
+    counters: Arc<OnceLock<KeyCounters>>,
 }
 
 impl ApiKeyPlugin {
@@ -50,6 +55,7 @@ impl ApiKeyPlugin {
     pub fn new(options: ApiKeyOptions) -> Self {
         Self {
             options: Arc::new(options),
+            counters: Arc::default(),
         }
     }
 
@@ -69,12 +75,22 @@ impl Plugin for ApiKeyPlugin {
     }
 
     fn app_data(&self, cfg: &mut web::ServiceConfig, state: &AuthState) {
-        let keys = ApiKeys::from_state(state, self.options.clone());
+        let counters = self.counters.get_or_init(|| {
+            KeyCounters::new(state.pool.clone(), self.options.counter_flush_interval)
+        });
+        let keys = ApiKeys::from_state(state, self.options.clone()).with_counters(counters.clone());
         cfg.app_data(web::Data::new(ApiKeyState { keys }));
     }
 
     fn configure(&self, cfg: &mut web::ServiceConfig, _state: &AuthState) {
         routes::configure(cfg);
+    }
+
+    fn flush(&self) -> Result<(), latchkey_session::StorageError> {
+        match self.counters.get() {
+            Some(counters) => counters.flush_now().map(|_| ()),
+            None => Ok(()),
+        }
     }
 
     fn session_source(&self) -> Option<Arc<dyn SessionSource>> {

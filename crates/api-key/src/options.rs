@@ -60,6 +60,10 @@ pub struct ApiKeyOptions {
     /// How long usage-log rows are kept before the sweep deletes them
     /// (`None`: kept until deleted by hand).
     pub usage_retention: Option<time::Duration>,
+    /// latchkey: how often the admissions of keys without `remaining` or a
+    /// rate limit, counted in memory, are written (`usageCount`,
+    /// `lastRequest`); a crash loses at most this much of them.
+    pub counter_flush_interval: std::time::Duration,
 }
 
 impl std::fmt::Debug for ApiKeyOptions {
@@ -109,6 +113,7 @@ impl Default for ApiKeyOptions {
             retired_key_retention: None,
             max_keys_per_user: None,
             usage_retention: None,
+            counter_flush_interval: std::time::Duration::from_secs(1),
         }
     }
 }

@@ -104,7 +104,7 @@ function row(key) {
     cell("Created", timeElement(key.createdAt, "—")),
     cell("Expires", timeElement(key.expiresAt, "Never")),
     cell("Last used", timeElement(key.lastRequest, "Never")),
-    cell("Uses", count(key.requestCount, "0"), "num"),
+    cell("Uses", count(key.usageCount, "0"), "num"),
     cell("Remaining", key.remaining === null ? "Unlimited" : count(key.remaining), "num"),
     el("td", { class: "no-label" }, actions),
   );

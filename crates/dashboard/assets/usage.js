@@ -81,7 +81,7 @@ async function loadSummary() {
   if (record.enabled && isPast(record.expiresAt)) status = "Expired";
   const items = [
     ["Status", status],
-    ["Uses", count(record.requestCount, "0")],
+    ["Uses", count(record.usageCount, "0")],
     ["Logged requests", count(mine.calls, "0")],
     ["Success rate", percent(mine.successRate)],
     ["Average time", millis(mine.avgResponseTimeMs)],

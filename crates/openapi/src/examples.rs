@@ -58,6 +58,7 @@ pub fn api_key() -> Value {
         "rateLimitTimeWindow": 86_400_000,
         "rateLimitMax": 10,
         "requestCount": 0,
+        "usageCount": 0,
         "remaining": null,
         "lastRequest": null,
         "expiresAt": "2026-02-14T09:30:00.000Z",

@@ -89,6 +89,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     }
     let served = Served { dashboard, usage };
     let addr = settings.addr.clone();
+    let on_exit = auth.clone();
     let mut server = HttpServer::new({
         let served = served.clone();
         move || build_served_app(auth.clone(), &served)
@@ -101,11 +102,14 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         source,
     })?;
     tracing::info!(%addr, "latchkey listening");
-    let result = server
-        .run()
-        .await
-        .map_err(|source| StartError::Bind { addr, source });
+    let result = server.run().await;
     // Writes the requests still buffered before the process ends.
     served.usage.shutdown();
-    result
+    // What plugins count in memory (admissions of keys without counters).
+    match actix_web::web::block(move || on_exit.flush()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "in-memory counters not written at exit"),
+        Err(e) => tracing::warn!(error = %e, "in-memory counters not written at exit"),
+    }
+    result.map_err(|source| StartError::Bind { addr, source })
 }

@@ -51,7 +51,8 @@ both_backends!(
         assert_eq!(count(&answers, Some("USAGE_EXCEEDED")), 200);
         let row = stored(&app, &key).unwrap();
         assert_eq!(row.remaining, Some(0));
-        assert_eq!(row.request_count, Some(100));
+        // Every admission counted once; no rate limit, so no requestCount.
+        assert_eq!((row.usage_count, row.request_count), (100, Some(0)));
     }
 );
 
@@ -67,7 +68,9 @@ both_backends!(
         let answers = burst(&app, &key, 50).await;
         assert_eq!(count(&answers, None), 10);
         assert_eq!(count(&answers, Some("RATE_LIMITED")), 40);
-        assert_eq!(stored(&app, &key).unwrap().remaining, Some(990));
+        let row = stored(&app, &key).unwrap();
+        assert_eq!(row.remaining, Some(990));
+        assert_eq!((row.usage_count, row.request_count), (10, Some(10)));
     }
 );
 
@@ -192,5 +195,5 @@ async fn two_server_processes_never_overspend_postgres() {
     assert_eq!(count(&answers, Some("USAGE_EXCEEDED")), 200);
     let row = stored(&app, &key).unwrap();
     assert_eq!(row.remaining, Some(0));
-    assert_eq!(row.request_count, Some(100));
+    assert_eq!((row.usage_count, row.request_count), (100, Some(0)));
 }

@@ -42,7 +42,7 @@ both_backends!(
                 "configId": "default", "name": null, "referenceId": alice.id, "userId": alice.id,
                 "prefix": null, "refillInterval": null, "refillAmount": null, "lastRefillAt": null,
                 "enabled": true, "rateLimitEnabled": true, "rateLimitTimeWindow": 86_400_000,
-                "rateLimitMax": 10, "requestCount": 0, "remaining": null, "lastRequest": null,
+                "rateLimitMax": 10, "requestCount": 0, "usageCount": 0, "remaining": null, "lastRequest": null,
                 "expiresAt": null, "createdAt": now, "updatedAt": now, "permissions": null,
                 "metadata": null,
             })

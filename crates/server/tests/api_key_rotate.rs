@@ -273,7 +273,8 @@ both_backends!(
             .filter(|a| a["error"]["code"] == json!("INVALID_API_KEY"))
             .count();
         assert_eq!(admitted.len() + refused, 100);
-        let counted = stored(&app, &new).unwrap().request_count.unwrap();
+        app.flush_key_counters().await;
+        let counted = stored(&app, &new).unwrap().usage_count;
         assert_eq!(counted as usize, admitted.len());
         // After the rotation, the old secret never verifies; the new one always.
         let after: Vec<_> = (0..50)
@@ -322,6 +323,7 @@ both_backends!(
             .iter()
             .all(|a| a["error"]["code"] == json!("INVALID_API_KEY")));
         assert!(by_new.iter().all(|a| a["valid"] == json!(true)));
-        assert_eq!(stored(&app, &new).unwrap().request_count, Some(160));
+        app.flush_key_counters().await;
+        assert_eq!(stored(&app, &new).unwrap().usage_count, 160);
     }
 );

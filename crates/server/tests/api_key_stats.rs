@@ -1,6 +1,6 @@
 //! `GET /api-key/stats` on both backends: the signed-in user's active keys,
 //! calls, success rate and response time from the usage log, and per key
-//! better-auth's `requestCount`/`lastRequest` as usage count and last use.
+//! its `usageCount` (every admitted verify) and `lastRequest` as last use.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -167,41 +167,50 @@ both_backends!(
 );
 
 both_backends!(
-    usage_count_is_better_auths_request_count,
+    usage_count_is_the_lifetime_count,
     |backend: Backend| async move {
-        // With rate limiting on, requestCount restarts with each window
-        // (better-auth's meaning); the log's calls keep counting.
+        // requestCount restarts with each rate-limit window (better-auth's
+        // meaning) and stays 0 without a rate limit; usageCount, like the
+        // log's calls, counts every admitted request.
         let Some(host) =
             HostApp::with_keys(backend, manual_flush(), |o| o.rate_limit_enabled = true)
         else {
             return;
         };
         let alice = host.app.sign_up("Alice").await;
-        let created = host
-            .app
-            .server_post(
-                "create",
-                json!({"userId": alice.id, "name": "k", "rateLimitTimeWindow": 60_000, "rateLimitMax": 100}),
-            )
-            .await;
-        assert_eq!(created.status.as_u16(), 200, "{}", created.text);
-        let key = created.json["key"].as_str().unwrap().to_owned();
-        host.host_get("/host/ping", Some(&key)).await;
-        host.host_get("/host/ping", Some(&key)).await;
+        let mut keys = Vec::new();
+        for body in [
+            json!({"userId": alice.id, "name": "k", "rateLimitTimeWindow": 60_000, "rateLimitMax": 100}),
+            json!({"userId": alice.id, "name": "open", "rateLimitEnabled": false}),
+        ] {
+            let created = host.app.server_post("create", body).await;
+            assert_eq!(created.status.as_u16(), 200, "{}", created.text);
+            keys.push((
+                created.json["id"].as_str().unwrap().to_owned(),
+                created.json["key"].as_str().unwrap().to_owned(),
+            ));
+        }
+        for (_, key) in &keys {
+            host.host_get("/host/ping", Some(key)).await;
+            host.host_get("/host/ping", Some(key)).await;
+        }
         host.app.tick(60_000);
-        host.host_get("/host/ping", Some(&key)).await;
+        for (_, key) in &keys {
+            host.host_get("/host/ping", Some(key)).await;
+        }
         host.flush();
         let stats = host.stats(Some(&alice.bearer)).await.json;
-        let k = by_name(&stats, "k");
-        assert_eq!(
-            (k["usageCount"].clone(), k["calls"].clone()),
-            (json!(1), json!(3))
-        );
-        let record = host
-            .app
-            .get_key(Some(&alice.bearer), created.json["id"].as_str().unwrap())
-            .await;
-        assert_eq!(record.json["requestCount"], k["usageCount"]);
-        assert_eq!(record.json["lastRequest"], k["lastUsed"]);
+        for ((id, _), (name, request_count)) in keys.iter().zip([("k", 1), ("open", 0)]) {
+            let k = by_name(&stats, name);
+            assert_eq!(
+                (k["usageCount"].clone(), k["calls"].clone()),
+                (json!(3), json!(3)),
+                "{name}"
+            );
+            let record = host.app.get_key(Some(&alice.bearer), id).await;
+            assert_eq!(record.json["requestCount"], json!(request_count), "{name}");
+            assert_eq!(record.json["usageCount"], k["usageCount"], "{name}");
+            assert_eq!(record.json["lastRequest"], k["lastUsed"], "{name}");
+        }
     }
 );

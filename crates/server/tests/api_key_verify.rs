@@ -129,8 +129,9 @@ both_backends!(permissions_are_checked, |backend: Backend| async move {
         shape.json["message"],
         json!("[body.permissions.files] Invalid input: expected array, received string")
     );
-    // Refused checks charged nothing: two admissions only.
-    assert_eq!(stored(&app, &key).unwrap().request_count, Some(2));
+    // Refused checks counted nothing: two admissions only.
+    app.flush_key_counters().await;
+    assert_eq!(stored(&app, &key).unwrap().usage_count, 2);
 });
 
 both_backends!(config_id_must_match, |backend: Backend| async move {

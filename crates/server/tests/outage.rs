@@ -235,3 +235,66 @@ fn unopenable_sqlite_paths_are_one_line_errors() {
     assert!(matches!(err, DbError::Connect(_)), "{err:?}");
     assert!(!err.to_string().contains('\n'), "{err}");
 }
+
+/// Counts the statements a connection starts.
+struct Started(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl diesel::connection::Instrumentation for Started {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        if let diesel::connection::InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+fn backend_pid(conn: &mut latchkey_session::db::DbConnection) -> i32 {
+    use diesel::RunQueryDsl;
+    let latchkey_session::db::DbConnection::Postgres(pg) = conn else {
+        panic!("a Postgres connection")
+    };
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
+        "pg_backend_pid()",
+    ))
+    .get_result(pg)
+    .unwrap()
+}
+
+#[test]
+fn pool_checkout_costs_no_round_trip_and_drops_dead_connections() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let Some(db) = TestDb::new(Backend::Postgres, &migration_sets()) else {
+        return;
+    };
+    let options = PoolOptions {
+        max_size: 1,
+        connection_timeout: Duration::from_secs(5),
+    };
+    let pool = open_pool(&db.url, &options).unwrap();
+    let started = std::sync::Arc::new(AtomicUsize::new(0));
+    let first = {
+        let mut conn = pool.get().unwrap();
+        diesel::Connection::set_instrumentation(&mut *conn, Started(started.clone()));
+        backend_pid(&mut conn)
+    };
+    // Checking a live connection out again sends nothing.
+    let before = started.load(Ordering::SeqCst);
+    for _ in 0..10 {
+        drop(pool.get().unwrap());
+    }
+    assert_eq!(
+        started.load(Ordering::SeqCst),
+        before,
+        "check-out sent a statement"
+    );
+    assert_eq!(backend_pid(&mut pool.get().unwrap()), first);
+
+    // The server ends it while it sits in the pool: the next check-out
+    // notices and hands out a new connection that works.
+    let mut admin = PgConnection::establish(&postgres_admin_url()).unwrap();
+    admin
+        .batch_execute(&format!("SELECT pg_terminate_backend({first}, 5000)"))
+        .unwrap();
+    let mut conn = pool.get().unwrap();
+    let second = backend_pid(&mut conn);
+    assert_ne!(second, first);
+}

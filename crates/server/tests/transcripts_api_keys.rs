@@ -84,7 +84,9 @@ fn add_user_ids(value: &mut Value) -> bool {
 /// The plan for one file: server calls mapped, the clock moving, and
 /// `userId` expected in key records.
 fn plan_for(file: &str) -> Plan {
-    let mut plan = Plan::new().map_server_only(as_trusted_server);
+    let mut plan = Plan::new()
+        .map_server_only(as_trusted_server)
+        .extra_field("usageCount");
     for exchange in transcript::load(file).exchanges {
         plan = plan.before(&exchange.name, |app: &TestApp, _| {
             app.clock.advance(Duration::milliseconds(1));

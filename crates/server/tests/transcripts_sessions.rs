@@ -49,8 +49,10 @@ both_backends!(bad_input_json_replays, |backend: Backend| async move {
     // sign-in from sessions.json.
     replay.run("sessions.json", Plan::new()).await;
     let plan = Plan::new()
-        // DESIGN.md: latchkey answers `userId` beside `referenceId`.
+        // DESIGN.md: latchkey answers `userId` beside `referenceId`, and
+        // its own `usageCount` (README, "Counters").
         .extra_field("userId")
+        .extra_field("usageCount")
         .skip(
             "bearer lowercase scheme",
             "lists the 30 keys the earlier API-key transcripts created; \

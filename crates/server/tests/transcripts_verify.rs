@@ -158,7 +158,9 @@ impl Reference {
     /// The plan every exchange of the file starts from: trusted-server calls
     /// mapped, the clock moving, and `userId` expected in key records.
     fn plan(&self) -> Plan {
-        let mut plan = Plan::new().map_server_only(as_trusted_server);
+        let mut plan = Plan::new()
+            .map_server_only(as_trusted_server)
+            .extra_field("usageCount");
         for exchange in &self.exchanges {
             let pause = Duration::milliseconds(1) + pause_before(&exchange.name);
             plan = plan.before(&exchange.name, move |app: &TestApp, _| {
@@ -174,22 +176,6 @@ impl Reference {
         }
         plan
     }
-}
-
-/// KNOWN BUG (reported, not a documented difference): latchkey adds 1 to
-/// `requestCount` on every admitted verify, also of keys whose rate limit
-/// is off (`rateLimitEnabled: false`); better-auth counts requests only
-/// when it rate-limits them, so the reference shows `requestCount: 0` for
-/// those keys. While this is `true`, the expected `requestCount` of such
-/// keys is what latchkey answers now (the number of admitted verifies);
-/// set it to `false` once the verify statement is fixed, and the reference
-/// values are expected.
-const REQUEST_COUNT_BUG: bool = true;
-
-/// The expected `requestCount` of a key whose rate limit is off, after
-/// `admitted` admitted verifies.
-fn unlimited_request_count(admitted: u64) -> Value {
-    json!(if REQUEST_COUNT_BUG { admitted } else { 0 })
 }
 
 /// A `200` verify answer refusing the key with `code` and `message`.
@@ -223,23 +209,7 @@ fn ok(body: Value) -> Value {
 /// The plan of `verify.json`.
 fn verify_plan() -> Plan {
     let reference = Reference::load("verify.json");
-    let mut plan = reference.plan();
-
-    // Keys with the rate limit off: `perm` (three admitted verifies) and
-    // `refill` (three admitted, one refused in between). See REQUEST_COUNT_BUG.
-    for (name, admitted) in [
-        ("verify valid key", 1),
-        ("verify permissions subset pass", 2),
-        ("verify permissions all pass", 3),
-        ("verify refill key uses last", 1),
-        ("verify refill key after interval", 2),
-        ("verify refill key second after refill", 3),
-    ] {
-        let mut response = reference.response(name);
-        add_user_ids(&mut response["body"]);
-        response["body"]["key"]["requestCount"] = unlimited_request_count(admitted);
-        plan = plan.expect_response(name, response);
-    }
+    let plan = reference.plan();
 
     // README, "Differences from better-auth", "Nothing deleted behind your
     // back": better-auth deleted the expired key at the first verify (then
@@ -470,12 +440,6 @@ fn listed_keys(reference: &Reference, verify: &Reference) -> Value {
     keys[slide]["requestCount"] = json!(1);
     let charge = at(keys, "<id:34>");
     keys[charge]["remaining"] = json!(4);
-    // Rate limit off (see REQUEST_COUNT_BUG): `perm` and `refill` were
-    // admitted 3 times by verify.json; `sess` by get-session and this list.
-    for (id, admitted) in [("<id:26>", 3), ("<id:31>", 3), ("<id:36>", 2)] {
-        let i = at(keys, id);
-        keys[i]["requestCount"] = unlimited_request_count(admitted);
-    }
     let total = keys.len();
     body["total"] = json!(total);
     body
@@ -501,6 +465,7 @@ both_backends!(verify_transcripts_replay, |backend: Backend| async move {
         let mut setup = Plan::new()
             .types_only()
             .extra_field("userId")
+            .extra_field("usageCount")
             .map_server_only(as_trusted_server);
         for exchange in transcript::load(file).exchanges {
             setup = setup.before(&exchange.name, |app: &TestApp, _| {

@@ -142,6 +142,13 @@ impl Auth {
         db::run_migrations(&mut conn, &self.migration_sets())
     }
 
+    /// Writes what plugins keep in memory to write later (for example the
+    /// API-key plugin's admissions of keys without counters). It blocks:
+    /// call it on shutdown, or in tests before reading tables directly.
+    pub fn flush(&self) -> Result<(), StorageError> {
+        self.plugins.iter().try_for_each(|p| p.flush())
+    }
+
     /// Mounts the `/api/auth` scope (with CORS and the origin check) and
     /// registers the shared state, so host routes can use the extractors.
     pub fn configure(&self, cfg: &mut web::ServiceConfig) {

@@ -110,4 +110,9 @@ pub trait Plugin: Send + Sync + 'static {
     fn response_hook(&self) -> Option<Arc<dyn ResponseHook>> {
         None
     }
+    /// Writes what the plugin keeps in memory to write later (blocking: for
+    /// shutdown, and for tests and hosts that read the tables directly).
+    fn flush(&self) -> Result<(), StorageError> {
+        Ok(())
+    }
 }

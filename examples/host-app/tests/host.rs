@@ -42,6 +42,7 @@ fn new_key(owner: &str, permissions: Option<&str>, remaining: Option<i32>) -> (P
         metadata: None,
         rate_limit_window_start: None,
         rate_limits: None,
+        usage_count: 0,
     };
     (plain, row)
 }

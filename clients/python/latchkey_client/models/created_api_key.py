@@ -33,7 +33,8 @@ class CreatedApiKey:
             'rateLimitEnabled': True, 'rateLimitMax': 10, 'rateLimitTimeWindow': 86400000, 'referenceId':
             'N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR', 'refillAmount': None, 'refillInterval': None, 'remaining': None,
             'requestCount': 0, 'start': 'lk_hPq', 'updatedAt': datetime.datetime(2026, 1, 15, 9, 30,
-            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'userId': 'N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR'}
+            tzinfo=datetime.timezone(datetime.timedelta(0), 'Z')), 'usageCount': 0, 'userId':
+            'N1pDg0a3cXk8sQ2vT7yW4zB6eH9jL5mR'}
 
     Attributes:
         key (str): The full key. Shown once: latchkey stores only its SHA-256 hash.
@@ -52,7 +53,13 @@ class CreatedApiKey:
         rate_limit_enabled (bool): Per-key rate limiting (server-only to set).
         rate_limit_time_window (int | None): Rate-limit window in milliseconds (server-only to set).
         rate_limit_max (int | None): Admissions per window (server-only to set).
-        request_count (int): Admissions in the current rate-limit window.
+        request_count (int): Admissions in the current rate-limit window (better-auth's
+            counter: it stays 0 for a key whose rate limit is off).
+        usage_count (int): latchkey: admitted verifies over the key's whole life, rate
+            limit or not (better-auth has no such counter). For keys
+            without `remaining` or a rate limit it is written in batches:
+            other server processes may show it (and `lastRequest`) up to
+            a second late.
         remaining (int | None): Uses left; `null` is unlimited (server-only to set).
         last_request (datetime.datetime | None): Last admitted request.
         expires_at (datetime.datetime | None): Expiry; `null` never expires.
@@ -81,6 +88,7 @@ class CreatedApiKey:
     rate_limit_time_window: int | None
     rate_limit_max: int | None
     request_count: int
+    usage_count: int
     remaining: int | None
     last_request: datetime.datetime | None
     expires_at: datetime.datetime | None
@@ -139,6 +147,8 @@ class CreatedApiKey:
         rate_limit_max = self.rate_limit_max
 
         request_count = self.request_count
+
+        usage_count = self.usage_count
 
         remaining: int | None
         remaining = self.remaining
@@ -201,6 +211,7 @@ class CreatedApiKey:
                 "rateLimitTimeWindow": rate_limit_time_window,
                 "rateLimitMax": rate_limit_max,
                 "requestCount": request_count,
+                "usageCount": usage_count,
                 "remaining": remaining,
                 "lastRequest": last_request,
                 "expiresAt": expires_at,
@@ -305,6 +316,8 @@ class CreatedApiKey:
         rate_limit_max = _parse_rate_limit_max(d.pop("rateLimitMax"))
 
         request_count = d.pop("requestCount")
+
+        usage_count = d.pop("usageCount")
 
         def _parse_remaining(data: object) -> int | None:
             if data is None:
@@ -411,6 +424,7 @@ class CreatedApiKey:
             rate_limit_time_window=rate_limit_time_window,
             rate_limit_max=rate_limit_max,
             request_count=request_count,
+            usage_count=usage_count,
             remaining=remaining,
             last_request=last_request,
             expires_at=expires_at,

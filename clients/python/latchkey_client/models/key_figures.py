@@ -19,8 +19,7 @@ class KeyFigures:
         name (None | str): Display name.
         enabled (bool): The key's `enabled` flag.
         active (bool): Enabled and not expired.
-        usage_count (int): better-auth's `requestCount` (restarts with each rate-limit window
-            when the key is rate-limited).
+        usage_count (int): The key's `usageCount`: admitted verifies over its whole life.
         last_used (datetime.datetime | None): better-auth's `lastRequest`.
         calls (int): Calls in the usage log.
         success_rate (float | None): Percentage of its logged calls answered below 400; `null` without calls.

@@ -2,7 +2,8 @@
 
 use diesel::prelude::*;
 use latchkey_session::time_format;
-use serde_json::{json, Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 use time::PrimitiveDateTime;
 
 use super::schema::apikey;
@@ -61,10 +62,9 @@ pub struct ApiKey {
     /// state of each (see [`crate::rate_limits`]); `None`: only
     /// better-auth's single window.
     pub rate_limits: Option<String>,
-}
-
-fn ts(at: Option<PrimitiveDateTime>) -> Value {
-    at.map_or(Value::Null, |at| Value::String(time_format::format(at)))
+    /// latchkey: admitted verifies over the key's life (better-auth's
+    /// `requestCount` counts only within a rate-limit window).
+    pub usage_count: i32,
 }
 
 /// Parses a JSON text column; a corrupt value answers `null` rather than failing the request.
@@ -75,41 +75,78 @@ pub fn parse_json_column(text: Option<&str>) -> Value {
 
 impl ApiKey {
     /// The record as better-auth answers it (no secret, no hash), plus
-    /// `userId` for clients of the older reference.
+    /// `userId` for clients of the older reference: [`KeyRecord`] as a value.
     pub fn to_json(&self) -> Value {
-        let mut map = Map::new();
-        let fields = json!({
-            "id": self.id,
-            "configId": self.config_id,
-            "name": self.name,
-            "start": self.start,
-            "referenceId": self.reference_id,
-            "userId": self.reference_id,
-            "prefix": self.prefix,
-            "refillInterval": self.refill_interval,
-            "refillAmount": self.refill_amount,
-            "lastRefillAt": ts(self.last_refill_at),
-            "enabled": self.enabled.unwrap_or(true),
-            "rateLimitEnabled": self.rate_limit_enabled.unwrap_or(true),
-            "rateLimitTimeWindow": self.rate_limit_time_window,
-            "rateLimitMax": self.rate_limit_max,
-            "requestCount": self.request_count.unwrap_or(0),
-            "remaining": self.remaining,
-            "lastRequest": ts(self.last_request),
-            "expiresAt": ts(self.expires_at),
-            "createdAt": ts(Some(self.created_at)),
-            "updatedAt": ts(Some(self.updated_at)),
-            "permissions": parse_json_column(self.permissions.as_deref()),
-            "metadata": parse_json_column(self.metadata.as_deref()),
-        });
-        if let Value::Object(fields) = fields {
-            map.extend(fields);
-        }
+        serde_json::to_value(KeyRecord(self)).unwrap_or(Value::Null)
+    }
+}
+
+/// The JSON form of a key record, written straight to the answer (no
+/// intermediate map: verification answers one per request). Keys come in
+/// sorted order, as they always did.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyRecord<'a>(pub &'a ApiKey);
+
+impl Serialize for KeyRecord<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let k = self.0;
+        let at = |at: Option<PrimitiveDateTime>| at.map(time_format::format);
         // latchkey's windows, only on keys that have them (configuration
         // only: the counters are the rate-limit headers' business).
-        if let Some(windows) = crate::rate_limits::config_json(self.rate_limits.as_deref()) {
-            map.insert("rateLimits".to_owned(), windows);
+        let windows = crate::rate_limits::config_json(k.rate_limits.as_deref());
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configId", &k.config_id)?;
+        map.serialize_entry("createdAt", &time_format::format(k.created_at))?;
+        map.serialize_entry("enabled", &k.enabled.unwrap_or(true))?;
+        map.serialize_entry("expiresAt", &at(k.expires_at))?;
+        map.serialize_entry("id", &k.id)?;
+        map.serialize_entry("lastRefillAt", &at(k.last_refill_at))?;
+        map.serialize_entry("lastRequest", &at(k.last_request))?;
+        map.serialize_entry("metadata", &parse_json_column(k.metadata.as_deref()))?;
+        map.serialize_entry("name", &k.name)?;
+        let permissions = parse_json_column(k.permissions.as_deref());
+        map.serialize_entry("permissions", &permissions)?;
+        map.serialize_entry("prefix", &k.prefix)?;
+        map.serialize_entry("rateLimitEnabled", &k.rate_limit_enabled.unwrap_or(true))?;
+        map.serialize_entry("rateLimitMax", &k.rate_limit_max)?;
+        map.serialize_entry("rateLimitTimeWindow", &k.rate_limit_time_window)?;
+        if let Some(windows) = &windows {
+            map.serialize_entry("rateLimits", windows)?;
         }
-        Value::Object(map)
+        map.serialize_entry("referenceId", &k.reference_id)?;
+        map.serialize_entry("refillAmount", &k.refill_amount)?;
+        map.serialize_entry("refillInterval", &k.refill_interval)?;
+        map.serialize_entry("remaining", &k.remaining)?;
+        map.serialize_entry("requestCount", &k.request_count.unwrap_or(0))?;
+        map.serialize_entry("start", &k.start)?;
+        map.serialize_entry("updatedAt", &time_format::format(k.updated_at))?;
+        map.serialize_entry("usageCount", &k.usage_count)?;
+        map.serialize_entry("userId", &k.reference_id)?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::rate_limits::{to_column, RateWindow};
+
+    #[test]
+    fn records_are_written_in_sorted_key_order() {
+        let mut key = crate::rate_limits::test_support::key();
+        for rate_limits in [None, to_column(&[RateWindow::new(60_000, 5)])] {
+            key.rate_limits = rate_limits;
+            key.permissions = Some(r#"{"files":["read"]}"#.into());
+            key.last_request = Some(key.created_at);
+            let text = serde_json::to_string(&KeyRecord(&key)).unwrap();
+            // A `Value` map writes its keys sorted: the same text means the
+            // same fields, values and order.
+            let value: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(serde_json::to_string(&value).unwrap(), text);
+            assert_eq!(value["userId"], value["referenceId"]);
+            assert_eq!(value.get("rateLimits").is_some(), key.rate_limits.is_some());
+            assert_eq!(key.to_json(), value);
+        }
     }
 }

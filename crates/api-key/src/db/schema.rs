@@ -49,5 +49,8 @@ diesel::table! {
         /// latchkey: JSON array of rate-limit windows with their state.
         #[sql_name = "rateLimits"]
         rate_limits -> Nullable<Text>,
+        /// latchkey: admitted verifies over the key's life.
+        #[sql_name = "usageCount"]
+        usage_count -> Integer,
     }
 }

@@ -36,7 +36,7 @@ fn key_json(stats: &KeyStats) -> Value {
         "name": key.name,
         "enabled": key.enabled.unwrap_or(true),
         "active": stats.active,
-        "usageCount": key.request_count.unwrap_or(0),
+        "usageCount": key.usage_count,
         "lastUsed": key.last_request.map(time_format::format),
         "calls": stats.calls.calls,
         "successRate": success_rate(&stats.calls),

@@ -172,6 +172,7 @@ pub(crate) mod test_support {
             metadata: None,
             rate_limit_window_start: None,
             rate_limits: None,
+            usage_count: 0,
         }
     }
 }

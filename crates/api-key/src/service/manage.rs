@@ -242,6 +242,7 @@ impl ApiKeys {
                     .as_deref()
                     .unwrap_or(&opts.default_rate_limits),
             ),
+            usage_count: 0,
         };
         let row = record.clone();
         let max = opts.max_keys_per_user;
@@ -258,7 +259,7 @@ impl ApiKeys {
     /// `KEY_NOT_FOUND`, exactly like a missing one.
     pub async fn get(&self, key_id: &str, owner: &str) -> Result<ApiKey, ApiKeyError> {
         let (id, owner) = (key_id.to_owned(), owner.to_owned());
-        run_blocking(&self.pool, move |conn| {
+        self.run_settled(move |conn| {
             keys::find_owned(conn, &id, &owner)?.ok_or(ApiKeyError::KeyNotFound)
         })
         .await
@@ -268,7 +269,7 @@ impl ApiKeys {
     /// filtering, sorting and paging happen in the database.
     pub async fn list(&self, query: ListQuery) -> Result<KeyPage, ApiKeyError> {
         let now = self.clock.now();
-        run_blocking(&self.pool, move |conn| {
+        self.run_settled(move |conn| {
             let filter = ListFilter {
                 owner: &query.owner,
                 config_id: query.config_id.as_deref(),
@@ -308,7 +309,7 @@ impl ApiKeys {
         let (id, owner) = (key_id.to_owned(), owner.to_owned());
         let now = self.clock.now();
         let checked = rules::changeset(&self.options, changes, |s| expiry(now, s));
-        run_blocking(&self.pool, move |conn| match checked {
+        self.run_settled(move |conn| match checked {
             Ok(mut set) if !set.is_empty() => {
                 set.updated_at = Some(now);
                 keys::update_owned(conn, &id, &owner, &set)?.ok_or(ApiKeyError::KeyNotFound)

@@ -9,9 +9,11 @@ pub mod verify;
 
 use std::sync::Arc;
 
-use latchkey_session::db::DbPool;
-use latchkey_session::{AuthState, SharedClock};
+use latchkey_session::db::{DbConnection, DbPool};
+use latchkey_session::{run_blocking, AuthState, SharedClock};
 
+use crate::counters::KeyCounters;
+use crate::error::ApiKeyError;
 use crate::options::ApiKeyOptions;
 
 /// Handle on the API keys of one database: create, update, verify, delete.
@@ -21,6 +23,7 @@ pub struct ApiKeys {
     pub(crate) pool: DbPool,
     pub(crate) options: Arc<ApiKeyOptions>,
     pub(crate) clock: SharedClock,
+    pub(crate) counters: KeyCounters,
 }
 
 impl std::fmt::Debug for ApiKeys {
@@ -32,13 +35,53 @@ impl std::fmt::Debug for ApiKeys {
 }
 
 impl ApiKeys {
-    /// A handle over a pool, with options and a clock.
+    /// A handle over a pool, with options and a clock, counting the
+    /// admissions of plain keys in its own [`KeyCounters`].
     pub fn new(pool: DbPool, options: Arc<ApiKeyOptions>, clock: SharedClock) -> Self {
+        let counters = KeyCounters::new(pool.clone(), options.counter_flush_interval);
         Self {
             pool,
             options,
             clock,
+            counters,
         }
+    }
+
+    /// This handle counting plain-key admissions in `counters`, shared
+    /// with other handles of the process.
+    pub fn with_counters(mut self, counters: KeyCounters) -> Self {
+        self.counters = counters;
+        self
+    }
+
+    /// The plain-key admissions this handle counts in memory.
+    pub fn counters(&self) -> &KeyCounters {
+        &self.counters
+    }
+
+    /// [`run_blocking`], after writing the plain-key admissions counted in
+    /// memory so far: what `work` reads shows every admission this process
+    /// made. (If they cannot be written now, they stay counted and `work`
+    /// runs anyway.)
+    pub(crate) async fn run_settled<T, F>(&self, work: F) -> Result<T, ApiKeyError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiKeyError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let counters = self.counters.clone();
+        run_blocking(&self.pool, move |conn| {
+            if let Err(e) = counters.flush_on(conn) {
+                tracing::warn!(error = %e, "key counters not written before a read; still counted");
+            }
+            work(conn)
+        })
+        .await
+    }
+
+    /// Writes the plain-key admissions counted in memory so far.
+    pub async fn flush_counters(&self) -> Result<usize, ApiKeyError> {
+        let counters = self.counters.clone();
+        run_blocking(&self.pool, move |conn| Ok(counters.flush_on(conn)?)).await
     }
 
     /// A handle sharing the auth server's pool and clock.

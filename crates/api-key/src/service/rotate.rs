@@ -12,7 +12,6 @@
 //! # Ok(()) }
 //! ```
 
-use latchkey_session::run_blocking;
 use serde_json::Value;
 use time::{Duration, PrimitiveDateTime};
 
@@ -72,25 +71,27 @@ impl ApiKeys {
         let now = self.clock.now();
         let previous_until = (grace > Duration::ZERO).then(|| now + grace);
         let options = self.options.clone();
-        let (record, key) = run_blocking(&self.pool, move |conn| {
-            // The prefix of the new secret is the key's own, which nothing
-            // changes; the rotation itself is the one UPDATE below.
-            let current = keys::find_owned(conn, &id, &owner)?.ok_or(ApiKeyError::KeyNotFound)?;
-            let key = PlainKey::generate(current.prefix.as_deref(), options.default_key_length);
-            let start = options
-                .store_starting_characters
-                .then(|| key.start(options.starting_characters_length));
-            let rotation = Rotation {
-                hash: &key.hash(),
-                start: start.as_deref(),
-                previous_until,
-                now,
-            };
-            let record = rotation::rotate_owned(conn, &id, &owner, &rotation)?
-                .ok_or(ApiKeyError::KeyNotFound)?;
-            Ok::<_, ApiKeyError>((record, key))
-        })
-        .await?;
+        let (record, key) = self
+            .run_settled(move |conn| {
+                // The prefix of the new secret is the key's own, which nothing
+                // changes; the rotation itself is the one UPDATE below.
+                let current =
+                    keys::find_owned(conn, &id, &owner)?.ok_or(ApiKeyError::KeyNotFound)?;
+                let key = PlainKey::generate(current.prefix.as_deref(), options.default_key_length);
+                let start = options
+                    .store_starting_characters
+                    .then(|| key.start(options.starting_characters_length));
+                let rotation = Rotation {
+                    hash: &key.hash(),
+                    start: start.as_deref(),
+                    previous_until,
+                    now,
+                };
+                let record = rotation::rotate_owned(conn, &id, &owner, &rotation)?
+                    .ok_or(ApiKeyError::KeyNotFound)?;
+                Ok::<_, ApiKeyError>((record, key))
+            })
+            .await?;
         Ok(RotatedKey {
             record,
             key,

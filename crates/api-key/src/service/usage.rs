@@ -1,12 +1,11 @@
 //! Reading the usage log: a key's recent requests and an owner's figures;
 //! pruning it by age. (Writing it is [`crate::usage::UsageLog`]'s job.)
 //!
-//! A key's `usageCount`/`lastUsed` are better-auth's own `requestCount`
-//! and `lastRequest`, which verify maintains in the same statement that
-//! admits the request: exact, never lost, but `requestCount` restarts with
-//! each rate-limit window when the key is rate-limited (better-auth's
-//! meaning). Calls, success rate and response times come from the log:
-//! what its retention keeps.
+//! A key's `usageCount` is latchkey's own column of that name (every
+//! admitted verify over the key's life; better-auth's `requestCount` counts
+//! only within a rate-limit window, and only for rate-limited keys) and its
+//! `lastUsed` is better-auth's `lastRequest`. Calls, success rate and
+//! response times come from the log: what its retention keeps.
 
 use std::collections::HashMap;
 
@@ -68,7 +67,7 @@ impl ApiKeys {
         let (id, owner) = (key_id.to_owned(), owner.to_owned());
         let limit = i64::try_from(size).unwrap_or(i64::MAX);
         let offset = i64::try_from(page.saturating_sub(1).saturating_mul(size)).unwrap_or(i64::MAX);
-        run_blocking(&self.pool, move |conn| {
+        self.run_settled(move |conn| {
             if keys::find_owned(conn, &id, &owner)?.is_none() {
                 return Err(ApiKeyError::KeyNotFound);
             }
@@ -84,7 +83,7 @@ impl ApiKeys {
     pub async fn stats(&self, owner: &str) -> Result<OwnerStats, ApiKeyError> {
         let owner = owner.to_owned();
         let now = self.clock.now();
-        run_blocking(&self.pool, move |conn| {
+        self.run_settled(move |conn| {
             let filter = ListFilter {
                 owner: &owner,
                 config_id: None,

@@ -2,19 +2,23 @@
 //! permissions → remaining (with refill) → rate limit (better-auth's window,
 //! then latchkey's several windows). Admission is one atomic statement
 //! ([`crate::db::queries::verify::consume`]); only a refusal reads the row
-//! again, to say why. A rotated key's previous secret verifies as the key
-//! while its grace period runs.
+//! again, to say why. A key with nothing to charge is admitted on a read of
+//! its row instead, its admission counted in memory ([`check_counting`],
+//! [`crate::counters`]). A rotated key's previous secret verifies as the
+//! key while its grace period runs.
 
 use latchkey_session::db::DbConnection;
 use latchkey_session::run_blocking;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use time::{Duration, PrimitiveDateTime};
 
 use super::ApiKeys;
-use crate::db::models::ApiKey;
+use crate::counters::{is_plain, KeyCounters};
+use crate::db::models::{ApiKey, KeyRecord};
 use crate::db::queries::{keys, verify};
 use crate::error::{ApiKeyError, Refusal};
-use crate::keys::PlainKey;
+use crate::keys::{HashedKey, PlainKey};
 use crate::permissions::{self, Permissions};
 use crate::rate_limits::{windows_wait_ms, RateLimitStatus};
 
@@ -30,11 +34,28 @@ pub struct VerifyRequest {
 /// The outcome of a verification.
 pub type Verified = Result<ApiKey, Refusal>;
 
-/// better-auth's verify answer: `{valid, error, key}`.
-pub fn verify_answer(outcome: &Verified) -> Value {
+/// better-auth's verify answer: `{valid, error, key}` (written in that
+/// key order's sorted form, `error`, `key`, `valid`).
+#[derive(Debug, Serialize)]
+pub struct VerifyAnswer<'a> {
+    error: Option<Value>,
+    key: Option<KeyRecord<'a>>,
+    valid: bool,
+}
+
+/// better-auth's verify answer of an outcome.
+pub fn verify_answer(outcome: &Verified) -> VerifyAnswer<'_> {
     match outcome {
-        Ok(key) => json!({ "valid": true, "error": null, "key": key.to_json() }),
-        Err(refusal) => json!({ "valid": false, "error": refusal.to_json(), "key": null }),
+        Ok(key) => VerifyAnswer {
+            error: None,
+            key: Some(KeyRecord(key)),
+            valid: true,
+        },
+        Err(refusal) => VerifyAnswer {
+            error: Some(refusal.to_json()),
+            key: None,
+            valid: false,
+        },
     }
 }
 
@@ -144,12 +165,58 @@ pub fn check_on(
     if key.is_empty() {
         return Ok((Err(Refusal::InvalidApiKey), None));
     }
+    check_hashed(conn, &key.hash(), request, rate_limit_enabled, now)
+}
+
+/// [`check_on`] for a process that counts the admissions of plain keys in
+/// memory ([`crate::counters`]): a key last seen plain is read and, still
+/// plain and not refused, admitted with no write; any other key goes
+/// through the one atomic statement, which also tells whether it is plain.
+pub fn check_counting(
+    conn: &mut DbConnection,
+    key: &PlainKey,
+    request: &VerifyRequest,
+    rate_limit_enabled: bool,
+    now: PrimitiveDateTime,
+    counters: &KeyCounters,
+) -> Result<(Verified, Option<ApiKey>), ApiKeyError> {
+    if key.is_empty() {
+        return Ok((Err(Refusal::InvalidApiKey), None));
+    }
     let hash = key.hash();
+    if counters.looks_plain(&hash) {
+        let Some(row) = verify::find_presented(conn, &hash, now)? else {
+            return Ok((Err(Refusal::InvalidApiKey), None));
+        };
+        if let Some(refusal) = static_refusal(&row, request, now) {
+            return Ok((Err(refusal), Some(row)));
+        }
+        if is_plain(&row, rate_limit_enabled) {
+            return Ok((Ok(counters.admit(row, now)), None));
+        }
+        // It gained a budget or a rate limit: the statement decides.
+        counters.learn(&hash, false);
+    }
+    let outcome = check_hashed(conn, &hash, request, rate_limit_enabled, now)?;
+    if let (Ok(admitted), _) = &outcome {
+        counters.learn(&hash, is_plain(admitted, rate_limit_enabled));
+    }
+    Ok(outcome)
+}
+
+/// [`check_on`] of a hashed key.
+fn check_hashed(
+    conn: &mut DbConnection,
+    hash: &HashedKey,
+    request: &VerifyRequest,
+    rate_limit_enabled: bool,
+    now: PrimitiveDateTime,
+) -> Result<(Verified, Option<ApiKey>), ApiKeyError> {
     // Permissions live in a JSON column, checked here rather than in SQL:
     // read first, then admit only if the permissions are still those checked.
     let checked = match &request.permissions {
         Some(_) => {
-            let row = verify::find_presented(conn, &hash, now)?;
+            let row = verify::find_presented(conn, hash, now)?;
             match row
                 .as_ref()
                 .and_then(|row| static_refusal(row, request, now))
@@ -164,7 +231,7 @@ pub fn check_on(
     let mut last = Refusal::InvalidApiKey;
     for _ in 0..ATTEMPTS {
         let consume = verify::Consume {
-            hash: &hash,
+            hash,
             now,
             rate_limit_enabled,
             config_id: request.config_id.as_deref(),
@@ -173,7 +240,7 @@ pub fn check_on(
         if let Some(admitted) = verify::consume(conn, consume)? {
             return Ok((Ok(admitted), None));
         }
-        let row = verify::find_presented(conn, &hash, now)?;
+        let row = verify::find_presented(conn, hash, now)?;
         match classify(row.as_ref(), request, rate_limit_enabled, now) {
             Some(refusal) => return Ok((Err(refusal), row)),
             None => last = Refusal::InvalidApiKey,
@@ -193,8 +260,10 @@ impl ApiKeys {
     ) -> Result<Verified, ApiKeyError> {
         let now = self.clock.now();
         let rate_limit_enabled = self.options.rate_limit_enabled;
+        let counters = self.counters.clone();
         run_blocking(&self.pool, move |conn| {
-            verify_on(conn, &key, &request, rate_limit_enabled, now)
+            check_counting(conn, &key, &request, rate_limit_enabled, now, &counters)
+                .map(|(outcome, _)| outcome)
         })
         .await
     }
@@ -210,8 +279,9 @@ impl ApiKeys {
     ) -> Result<(Verified, Option<RateLimitStatus>), ApiKeyError> {
         let now = self.clock.now();
         let rate_limit_enabled = self.options.rate_limit_enabled;
+        let counters = self.counters.clone();
         let (outcome, refused_row) = run_blocking(&self.pool, move |conn| {
-            check_on(conn, &key, &request, rate_limit_enabled, now)
+            check_counting(conn, &key, &request, rate_limit_enabled, now, &counters)
         })
         .await?;
         let status = match (&outcome, &refused_row) {

@@ -13,9 +13,10 @@
 //! What a crash loses: the entries still in the buffer, that is at most
 //! one flush interval of traffic (default 1 s) and never more than the
 //! capacity (default 10,000 entries). The log is statistics, not billing:
-//! the counters that admit requests (`remaining`, rate limits,
-//! `requestCount`, `lastRequest`) are written synchronously by verify and
-//! lose nothing.
+//! the counters that admit requests (`remaining`, rate limits and their
+//! `requestCount`) are written synchronously by verify and lose nothing.
+//! (Keys with nothing to charge have their `usageCount`/`lastRequest`
+//! written in batches too, see [`crate::counters`].)
 //!
 //! ```no_run
 //! # fn demo(auth: latchkey_session::Auth) -> std::io::Result<()> {

@@ -77,10 +77,9 @@ fn stats() -> Op {
     )
     .description(
         "Active keys (enabled and not expired); calls, success rate (status below 400) \
-         and mean response time from the usage log; and per key better-auth's \
-         `requestCount`/`lastRequest` as `usageCount`/`lastUsed` (kept exactly by \
-         verification; `requestCount` restarts with each rate-limit window of a \
-         rate-limited key) beside its logged calls.",
+         and mean response time from the usage log; and per key its `usageCount` \
+         (every admitted verify over the key's life, kept by verification) and its \
+         `lastRequest` as `lastUsed`, beside its logged calls.",
     )
     .security(SESSION)
     .ok(

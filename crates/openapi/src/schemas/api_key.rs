@@ -55,8 +55,16 @@ macro_rules! key_record {
             /// Admissions per window (server-only to set).
             #[schema(required = true)]
             pub rate_limit_max: Option<i32>,
-            /// Admissions in the current rate-limit window.
+            /// Admissions in the current rate-limit window (better-auth's
+            /// counter: it stays 0 for a key whose rate limit is off).
             pub request_count: i32,
+            /// latchkey: admitted verifies over the key's whole life, rate
+            /// limit or not (better-auth has no such counter). For keys
+            /// without `remaining` or a rate limit it is written in batches:
+            /// other server processes may show it (and `lastRequest`) up to
+            /// a second late.
+            #[schema(minimum = 0)]
+            pub usage_count: i32,
             /// Uses left; `null` is unlimited (server-only to set).
             #[schema(required = true)]
             pub remaining: Option<i32>,

@@ -71,8 +71,8 @@ pub struct KeyFigures {
     pub enabled: bool,
     /// Enabled and not expired.
     pub active: bool,
-    /// better-auth's `requestCount` (restarts with each rate-limit window
-    /// when the key is rate-limited).
+    /// The key's `usageCount`: admitted verifies over its whole life.
+    #[schema(minimum = 0)]
     pub usage_count: i32,
     /// better-auth's `lastRequest`.
     #[schema(required = true, format = DateTime)]

@@ -44,6 +44,7 @@ pub fn insert_key(
         metadata: None,
         rate_limit_window_start: None,
         rate_limits: None,
+        usage_count: 0,
     };
     adjust(&mut row);
     let mut conn = app.db.pool.get().unwrap();
@@ -70,6 +71,12 @@ impl TestApp {
     pub fn clock_now(&self) -> time::PrimitiveDateTime {
         use latchkey_session::Clock;
         self.clock.now()
+    }
+
+    /// Writes the admissions of plain keys counted in memory, so the
+    /// table shows them (as the server's own reads of keys would).
+    pub async fn flush_key_counters(&self) {
+        self.auth.flush().unwrap();
     }
 
     /// `POST /api-key/verify` as a trusted server.

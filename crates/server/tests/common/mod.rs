@@ -106,7 +106,8 @@ impl TestApp {
     }
 
     /// A fresh app whose session configuration and API-key options may change.
-    /// The API-key server secret is [`SERVER_SECRET`] unless changed.
+    /// The API-key server secret is [`SERVER_SECRET`] unless changed; plain-key
+    /// admissions are written only when flushed.
     pub fn with_options(
         backend: Backend,
         adjust: impl FnOnce(&mut AuthConfig),
@@ -118,6 +119,10 @@ impl TestApp {
         adjust(&mut config);
         let mut options = ApiKeyOptions {
             server_secret: Some(SERVER_SECRET.to_owned()),
+            // Plain-key admissions are written when a test asks
+            // (`flush_key_counters`) or a key read settles them, never
+            // halfway through a test.
+            counter_flush_interval: std::time::Duration::from_secs(3600),
             ..ApiKeyOptions::default()
         };
         adjust_keys(&mut options);

@@ -179,6 +179,7 @@ pub const RECORD_FIELDS: &[&str] = &[
     "requestCount",
     "start",
     "updatedAt",
+    "usageCount",
     "userId",
 ];
 

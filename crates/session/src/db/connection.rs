@@ -100,9 +100,28 @@ impl ManageConnection for Manager {
         }
     }
 
+    /// Runs at every check-out, so it costs no round trip. A PostgreSQL
+    /// server that ended a connection while it sat in the pool (a restart,
+    /// `pg_terminate_backend`, an idle timeout) has left its goodbye and the
+    /// end of the stream in the socket: libpq reads whatever is there
+    /// without waiting (`PQconsumeInput`, through `notifications_iter`),
+    /// the first read taking the server's last message and the second
+    /// meeting the end. A dead connection fails here and the pool opens
+    /// another, instead of the request failing on it. (r2d2's usual check,
+    /// a `SELECT 1`, doubled the round trips of every verify.) SQLite has no
+    /// connection to lose.
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        match conn {
+            DbConnection::Postgres(pg) => {
+                for _ in 0..2 {
+                    if let Some(Err(e)) = pg.notifications_iter().next() {
+                        return Err(r2d2::Error::QueryError(e));
+                    }
+                }
+                Ok(())
+            }
+            DbConnection::Sqlite(_) => Ok(()),
+        }
     }
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {

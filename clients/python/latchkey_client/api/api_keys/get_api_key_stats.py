@@ -72,9 +72,8 @@ def sync_detailed(
     """The caller's usage figures
 
      Active keys (enabled and not expired); calls, success rate (status below 400) and mean response time
-    from the usage log; and per key better-auth's `requestCount`/`lastRequest` as
-    `usageCount`/`lastUsed` (kept exactly by verification; `requestCount` restarts with each rate-limit
-    window of a rate-limited key) beside its logged calls.
+    from the usage log; and per key its `usageCount` (every admitted verify over the key's life, kept by
+    verification) and its `lastRequest` as `lastUsed`, beside its logged calls.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -100,9 +99,8 @@ def sync(
     """The caller's usage figures
 
      Active keys (enabled and not expired); calls, success rate (status below 400) and mean response time
-    from the usage log; and per key better-auth's `requestCount`/`lastRequest` as
-    `usageCount`/`lastUsed` (kept exactly by verification; `requestCount` restarts with each rate-limit
-    window of a rate-limited key) beside its logged calls.
+    from the usage log; and per key its `usageCount` (every admitted verify over the key's life, kept by
+    verification) and its `lastRequest` as `lastUsed`, beside its logged calls.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,9 +122,8 @@ async def asyncio_detailed(
     """The caller's usage figures
 
      Active keys (enabled and not expired); calls, success rate (status below 400) and mean response time
-    from the usage log; and per key better-auth's `requestCount`/`lastRequest` as
-    `usageCount`/`lastUsed` (kept exactly by verification; `requestCount` restarts with each rate-limit
-    window of a rate-limited key) beside its logged calls.
+    from the usage log; and per key its `usageCount` (every admitted verify over the key's life, kept by
+    verification) and its `lastRequest` as `lastUsed`, beside its logged calls.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,9 +147,8 @@ async def asyncio(
     """The caller's usage figures
 
      Active keys (enabled and not expired); calls, success rate (status below 400) and mean response time
-    from the usage log; and per key better-auth's `requestCount`/`lastRequest` as
-    `usageCount`/`lastUsed` (kept exactly by verification; `requestCount` restarts with each rate-limit
-    window of a rate-limited key) beside its logged calls.
+    from the usage log; and per key its `usageCount` (every admitted verify over the key's life, kept by
+    verification) and its `lastRequest` as `lastUsed`, beside its logged calls.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -34,6 +34,7 @@ fn row(owner: &str, name: Option<&str>, at: PrimitiveDateTime) -> ApiKey {
         metadata: None,
         rate_limit_window_start: None,
         rate_limits: None,
+        usage_count: 0,
     }
 }
 

@@ -1,8 +1,10 @@
 //! Statements on `apikey`, each a plain function over `&mut DbConnection`.
 
 pub mod cap;
+pub mod counters;
 pub mod keys;
 pub mod retention;
 pub mod rotation;
+pub mod statement;
 pub mod usage;
 pub mod verify;

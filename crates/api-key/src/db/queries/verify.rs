@@ -14,16 +14,19 @@
 //! condition here. Keys without windows skip that part.
 //!
 //! The statement is the same on both backends except for timestamp
-//! arithmetic, JSON functions and placeholder syntax, which is the one
-//! place this file branches on the backend.
+//! arithmetic and JSON functions, which is the one place this file branches
+//! on the backend. Each pooled connection prepares it once
+//! ([`super::statement`]): PostgreSQL parses and plans it, and SQLite
+//! compiles it, once per connection rather than once per request.
+
+use std::sync::OnceLock;
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
 use latchkey_session::db::DbConnection;
 use time::PrimitiveDateTime;
 
+use super::statement::{Bind, Statement, Template};
 use crate::db::models::ApiKey;
-use crate::db::schema::apikey;
 use crate::keys::HashedKey;
 use crate::rate_limits::epoch_ms;
 
@@ -55,7 +58,8 @@ UPDATE apikey SET
         WHEN remaining IS NOT NULL AND {REFILL_DUE} THEN $2
         ELSE "lastRefillAt" END,
     "requestCount" = CASE
-        WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN 1
+        WHEN NOT {RL_ON} THEN "requestCount"
+        WHEN NOT {WINDOW_OPEN} THEN 1
         ELSE COALESCE("requestCount", 0) + 1 END,
     "rateLimitWindowStart" = CASE
         WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN $2
@@ -63,6 +67,7 @@ UPDATE apikey SET
     "rateLimits" = CASE
         WHEN {WINDOWS_ON} THEN {WINDOWS_CHARGED}
         ELSE "rateLimits" END,
+    "usageCount" = "usageCount" + 1,
     "lastRequest" = $2,
     "updatedAt" = $2
 WHERE (key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))
@@ -74,14 +79,17 @@ WHERE (key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))
     AND (NOT {RL_ON} OR NOT {WINDOW_OPEN} OR COALESCE("requestCount", 0) < "rateLimitMax")
     AND (NOT {WINDOWS_ON} OR NOT EXISTS (
         SELECT 1 FROM {EACH_WINDOW} WHERE {W_OPEN} AND {W_COUNT} >= {W_MAX}))
-RETURNING id, "configId" AS config_id, name, start, "referenceId" AS reference_id,
+RETURNING {COLUMNS}"#;
+
+/// Every column of [`ApiKey`], under the field names `QueryableByName` reads.
+const COLUMNS: &str = r#"id, "configId" AS config_id, name, start, "referenceId" AS reference_id,
     prefix, key, "refillInterval" AS refill_interval, "refillAmount" AS refill_amount,
     "lastRefillAt" AS last_refill_at, enabled, "rateLimitEnabled" AS rate_limit_enabled,
     "rateLimitTimeWindow" AS rate_limit_time_window, "rateLimitMax" AS rate_limit_max,
     "requestCount" AS request_count, remaining, "lastRequest" AS last_request,
     "expiresAt" AS expires_at, "createdAt" AS created_at, "updatedAt" AS updated_at,
     permissions, metadata, "rateLimitWindowStart" AS rate_limit_window_start,
-    "rateLimits" AS rate_limits"#;
+    "rateLimits" AS rate_limits, "usageCount" AS usage_count"#;
 
 const REFILL_DUE: &str = r#"("refillInterval" IS NOT NULL AND "refillAmount" IS NOT NULL AND {ELAPSED(COALESCE("lastRefillAt", "createdAt"), "refillInterval")})"#;
 const RL_ON: &str = r#"($3 AND "rateLimitEnabled" IS NOT FALSE AND "rateLimitTimeWindow" IS NOT NULL AND "rateLimitMax" IS NOT NULL)"#;
@@ -147,7 +155,7 @@ fn render(postgres: bool) -> String {
             "",
         )
     };
-    let sql = TEMPLATE
+    TEMPLATE
         .replace("{REFILL_DUE}", &refill_due)
         .replace("{RL_ON}", RL_ON)
         .replace("{WINDOW_OPEN}", &window_open)
@@ -161,18 +169,15 @@ fn render(postgres: bool) -> String {
         .replace("{OBJECT}", object)
         .replace("{AS_TEXT}", as_text)
         .replace("{EACH_WINDOW}", each_window)
-        .replace("{W}", element);
-    if postgres {
-        sql
-    } else {
-        // SQLite's numbered parameters: `?2` is the second bind, like `$2`.
-        sql.replace('$', "?")
-    }
+        .replace("{W}", element)
+        .replace("{COLUMNS}", COLUMNS)
 }
 
-fn statement(postgres: bool) -> &'static str {
-    static PG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+/// The verify statement of a backend as text, its binds named `$1`..`$7`
+/// (for benchmarks that run the very statement outside latchkey).
+pub fn statement_text(postgres: bool) -> &'static str {
+    static PG: OnceLock<String> = OnceLock::new();
+    static SQLITE: OnceLock<String> = OnceLock::new();
     if postgres {
         PG.get_or_init(|| render(true))
     } else {
@@ -180,50 +185,86 @@ fn statement(postgres: bool) -> &'static str {
     }
 }
 
-macro_rules! bind_all {
-    ($sql:expr, $c:expr) => {
-        diesel::sql_query($sql)
-            .bind::<Text, _>($c.hash.as_str())
-            .bind::<Timestamp, _>($c.now)
-            .bind::<Bool, _>($c.rate_limit_enabled)
-            .bind::<Nullable<Text>, _>($c.config_id)
-            .bind::<Bool, _>($c.checked_permissions.is_some())
-            .bind::<Nullable<Text>, _>($c.checked_permissions.flatten())
-            .bind::<BigInt, _>(epoch_ms($c.now))
-    };
+fn template(postgres: bool) -> &'static Template {
+    static PG: OnceLock<Template> = OnceLock::new();
+    static SQLITE: OnceLock<Template> = OnceLock::new();
+    let cell = if postgres { &PG } else { &SQLITE };
+    cell.get_or_init(|| Template::new(statement_text(postgres)))
 }
 
+/// Names the verify statement in Diesel's statement cache.
+struct ConsumeStatement;
+
 /// Admits the key and charges it, returning the updated row; `None` when
-/// any condition refused it (nothing was changed then).
+/// any condition refused it (nothing was changed then). Prepared once per
+/// connection.
 pub fn consume(conn: &mut DbConnection, c: Consume<'_>) -> QueryResult<Option<ApiKey>> {
+    let binds = [
+        Bind::Text(c.hash.as_str()),
+        Bind::Time(c.now),
+        Bind::Bool(c.rate_limit_enabled),
+        Bind::OptText(c.config_id),
+        Bind::Bool(c.checked_permissions.is_some()),
+        Bind::OptText(c.checked_permissions.flatten()),
+        Bind::BigInt(epoch_ms(c.now)),
+    ];
     match conn {
-        DbConnection::Postgres(pg) => bind_all!(statement(true), c)
+        DbConnection::Postgres(pg) => Statement::<ConsumeStatement>::new(template(true), &binds)
             .get_result::<ApiKey>(pg)
             .optional(),
-        DbConnection::Sqlite(lite) => bind_all!(statement(false), c)
-            .get_result::<ApiKey>(lite)
-            .optional(),
+        DbConnection::Sqlite(lite) => {
+            let _one_writer = sqlite_writer();
+            Statement::<ConsumeStatement>::new(template(false), &binds)
+                .get_result::<ApiKey>(lite)
+                .optional()
+        }
     }
+}
+
+/// SQLite lets one connection write at a time; the others wait in its busy
+/// handler, which sleeps between tries (1 ms, 2 ms, 5 ms, … up to 100 ms),
+/// so concurrent verifies queued there lose both throughput and latency.
+/// This process's verifies queue here instead and each starts as soon as
+/// the previous one is done. (Other processes and other writers still meet
+/// the busy timeout, as before.)
+fn sqlite_writer() -> std::sync::MutexGuard<'static, ()> {
+    static WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    WRITER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The key a presented hash names at `now`: by its current secret, or by
 /// its previous one while the grace period of a rotation runs. (This is
-/// what verification reads to say why it refused.)
+/// what verification reads to say why it refused, and to admit a key that
+/// needs no counter charged.) Prepared once per connection; reads only.
 pub fn find_presented(
     conn: &mut DbConnection,
     hash: &HashedKey,
     now: PrimitiveDateTime,
 ) -> QueryResult<Option<ApiKey>> {
-    apikey::table
-        .filter(
-            apikey::key.eq(hash.as_str()).or(apikey::previous_key
-                .eq(hash.as_str())
-                .and(apikey::previous_key_expires_at.gt(now))),
-        )
-        .select(ApiKey::as_select())
-        .first(conn)
-        .optional()
+    static LOOKUP: OnceLock<Template> = OnceLock::new();
+    let template = LOOKUP.get_or_init(|| {
+        Template::new(&format!(
+            r#"SELECT {COLUMNS} FROM apikey
+WHERE key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2)
+LIMIT 1"#
+        ))
+    });
+    let binds = [Bind::Text(hash.as_str()), Bind::Time(now)];
+    let statement = Statement::<LookupStatement>::new(template, &binds);
+    match conn {
+        DbConnection::Postgres(pg) => statement.get_result::<ApiKey>(pg).optional(),
+        DbConnection::Sqlite(lite) => statement.get_result::<ApiKey>(lite).optional(),
+    }
 }
+
+/// Names the lookup in Diesel's statement cache.
+struct LookupStatement;
+
+#[cfg(test)]
+#[path = "verify_tests.rs"]
+mod storage_tests;
 
 #[cfg(test)]
 mod tests {
@@ -252,10 +293,12 @@ mod tests {
                 "updated_at",
                 "rate_limit_window_start",
                 "rate_limits",
+                "usage_count",
             ] {
                 assert!(sql.contains(&format!(" AS {field}")), "{field}");
             }
-            assert_eq!(sql.contains('$'), postgres);
+            assert!(sql.contains("$7"));
+            assert_eq!(super::template(postgres).arity(), 7);
         }
     }
 }

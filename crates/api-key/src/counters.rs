@@ -1,0 +1,342 @@
+//! Admitting keys that need no counter charged without writing to the
+//! database on the request path.
+//!
+//! A key with no `remaining` and no rate limit that applies ("plain") has
+//! nothing to charge: verification only records `lastRequest`, `updatedAt`
+//! and latchkey's `usageCount`. For such keys verify reads the row (one
+//! indexed `SELECT`, so a disabled, expired, rotated or deleted key is
+//! refused at once, exactly as before) and adds the admission to a small
+//! in-memory table instead of updating the row. One thread per
+//! [`KeyCounters`] writes the table every flush interval (default 1 s),
+//! one transaction for all keys; management reads of this process (get,
+//! list, update, rotate, stats) write it first, so they show every
+//! admission this process made.
+//!
+//! Which keys are plain is remembered by a fingerprint of their hash (a
+//! hint, never a verdict): a remembered key is read first and, if it has
+//! meanwhile gained a budget or a rate limit, goes on to the one atomic
+//! statement, which always decides keys with counters. Unknown keys take
+//! that statement too, and are remembered when it shows they are plain.
+//!
+//! What a crash loses: the admissions of plain keys not yet written, at
+//! most one flush interval of them, and only their `usageCount` and
+//! `lastRequest`. Nothing that decides admission is ever held here.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use latchkey_session::db::{DbConnection, DbPool};
+use latchkey_session::StorageError;
+use time::PrimitiveDateTime;
+
+use crate::db::models::ApiKey;
+use crate::db::queries::counters as queries;
+use crate::keys::HashedKey;
+
+/// Keys remembered as plain at most; beyond, the memory starts afresh.
+const MAX_HINTS: usize = 65_536;
+/// Keys with unwritten admissions that wake the flusher before its time.
+const EAGER_FLUSH: usize = 4_096;
+/// Keys with unwritten admissions at most; a new key beyond is not counted.
+const MAX_PENDING: usize = 100_000;
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // The tables stay consistent whatever panicked while holding them.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Whether verifying `key` charges nothing: no `remaining`, and neither
+/// better-auth's rate limit nor latchkey's windows apply (the conditions
+/// of the verify statement's `remaining`, `{RL_ON}` and `{WINDOWS_ON}`).
+pub fn is_plain(key: &ApiKey, rate_limit_enabled: bool) -> bool {
+    let limited = rate_limit_enabled
+        && key.rate_limit_enabled != Some(false)
+        && ((key.rate_limit_time_window.is_some() && key.rate_limit_max.is_some())
+            || key.rate_limits.is_some());
+    key.remaining.is_none() && !limited
+}
+
+/// Admissions of one key not yet written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pending {
+    /// How many.
+    pub count: i32,
+    /// The latest of their times.
+    pub last: PrimitiveDateTime,
+}
+
+impl Pending {
+    fn merge(&mut self, other: Pending) {
+        self.count = self.count.saturating_add(other.count);
+        self.last = self.last.max(other.last);
+    }
+}
+
+#[derive(Default)]
+struct Table {
+    pending: HashMap<String, Pending>,
+    stopping: bool,
+    dropped: u64,
+}
+
+struct Shared {
+    pool: DbPool,
+    interval: Duration,
+    table: Mutex<Table>,
+    wake: Condvar,
+    /// Held while a batch is written, so a flush waits for one under way.
+    writer: Mutex<()>,
+    hints: RwLock<HashSet<u64>>,
+    fingerprints: std::collections::hash_map::RandomState,
+    /// Set once the flusher thread was started (or could not be).
+    started: AtomicBool,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// The plain-key admissions of one process (shared by every clone) and
+/// the thread that writes them. The thread starts with the first plain
+/// admission; it stops, writing what is left, when the last clone goes.
+#[derive(Clone)]
+pub struct KeyCounters {
+    handle: Arc<Handle>,
+}
+
+/// Stops the flusher when the last [`KeyCounters`] clone is dropped.
+struct Handle(Arc<Shared>);
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+impl std::fmt::Debug for KeyCounters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyCounters")
+            .field("pending", &self.pending())
+            .field("interval", &self.handle.0.interval)
+            .finish()
+    }
+}
+
+impl KeyCounters {
+    /// Counters over a pool, written every `interval`.
+    pub fn new(pool: DbPool, interval: Duration) -> Self {
+        let shared = Shared {
+            pool,
+            interval,
+            table: Mutex::new(Table::default()),
+            wake: Condvar::new(),
+            writer: Mutex::new(()),
+            hints: RwLock::new(HashSet::new()),
+            fingerprints: std::collections::hash_map::RandomState::new(),
+            started: AtomicBool::new(false),
+            thread: Mutex::new(None),
+        };
+        Self {
+            handle: Arc::new(Handle(Arc::new(shared))),
+        }
+    }
+
+    fn shared(&self) -> &Arc<Shared> {
+        &self.handle.0
+    }
+
+    /// Whether `hash` was last seen naming a plain key.
+    pub fn looks_plain(&self, hash: &HashedKey) -> bool {
+        let shared = self.shared();
+        let print = shared.fingerprints.hash_one(hash.as_str());
+        shared
+            .hints
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&print)
+    }
+
+    /// Remembers whether `hash` names a plain key.
+    pub fn learn(&self, hash: &HashedKey, plain: bool) {
+        let shared = self.shared();
+        let print = shared.fingerprints.hash_one(hash.as_str());
+        let known = shared
+            .hints
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&print);
+        if known == plain {
+            return;
+        }
+        let mut hints = shared.hints.write().unwrap_or_else(PoisonError::into_inner);
+        if plain {
+            if hints.len() >= MAX_HINTS {
+                hints.clear();
+            }
+            hints.insert(print);
+        } else {
+            hints.remove(&print);
+        }
+    }
+
+    /// Counts an admission of the plain key `key` at `now`, and answers the
+    /// key as admitted: `lastRequest` now, `usageCount` with this
+    /// process's unwritten admissions.
+    pub fn admit(&self, mut key: ApiKey, now: PrimitiveDateTime) -> ApiKey {
+        let shared = self.shared();
+        let admission = Pending {
+            count: 1,
+            last: now,
+        };
+        let (unwritten, wake) = {
+            let mut table = lock(&shared.table);
+            let len = table.pending.len();
+            match table.pending.get_mut(&key.id) {
+                Some(pending) => {
+                    pending.merge(admission);
+                    (pending.count, false)
+                }
+                None if len >= MAX_PENDING => {
+                    table.dropped += 1;
+                    (0, true)
+                }
+                None => {
+                    table.pending.insert(key.id.clone(), admission);
+                    (1, len + 1 >= EAGER_FLUSH)
+                }
+            }
+        };
+        shared.ensure_thread();
+        if wake {
+            shared.wake.notify_one();
+        }
+        key.usage_count = key.usage_count.saturating_add(unwritten);
+        key.last_request = Some(key.last_request.map_or(now, |at| at.max(now)));
+        key.updated_at = key.updated_at.max(now);
+        key
+    }
+
+    /// Writes every admission counted so far, on `conn`. When this returns
+    /// `Ok`, each of them is in the database; on an error they stay
+    /// counted here for the next flush. Returns how many keys it wrote.
+    pub fn flush_on(&self, conn: &mut DbConnection) -> diesel::QueryResult<usize> {
+        self.shared()
+            .flush_with(|batch| queries::add_usage(conn, batch))
+    }
+
+    /// [`Self::flush_on`] a connection of the pool (it blocks: for tests,
+    /// shutdown and hosts that read the table directly, not for handlers).
+    pub fn flush_now(&self) -> Result<usize, StorageError> {
+        let mut conn = self.shared().pool.get().map_err(StorageError::from)?;
+        Ok(self.flush_on(&mut conn)?)
+    }
+
+    /// Keys with admissions not yet written.
+    pub fn pending(&self) -> usize {
+        lock(&self.shared().table).pending.len()
+    }
+
+    /// Admissions not counted since start (too many keys waiting).
+    pub fn dropped(&self) -> u64 {
+        lock(&self.shared().table).dropped
+    }
+}
+
+impl Shared {
+    fn ensure_thread(self: &Arc<Self>) {
+        if self.started.load(Ordering::Acquire) {
+            return;
+        }
+        let mut thread = lock(&self.thread);
+        if self.started.swap(true, Ordering::AcqRel) || lock(&self.table).stopping {
+            return;
+        }
+        let shared = self.clone();
+        match std::thread::Builder::new()
+            .name("latchkey-key-counters".into())
+            .spawn(move || shared.run())
+        {
+            Ok(handle) => *thread = Some(handle),
+            // Admissions stay in the table for the next flush_on.
+            Err(e) => tracing::error!(error = %e, "cannot start the key-counter flusher"),
+        }
+    }
+
+    /// The flusher: writes the table every interval, at once when it grows
+    /// large, and one last time when stopped.
+    fn run(self: Arc<Self>) {
+        loop {
+            let stopping = {
+                let table = lock(&self.table);
+                let (table, _) = self
+                    .wake
+                    .wait_timeout_while(table, self.interval, |t| {
+                        !t.stopping && t.pending.len() < EAGER_FLUSH
+                    })
+                    .unwrap_or_else(PoisonError::into_inner);
+                table.stopping
+            };
+            if !lock(&self.table).pending.is_empty() {
+                let written = match self.pool.get() {
+                    Ok(mut conn) => self
+                        .flush_with(|batch| queries::add_usage(&mut conn, batch))
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                if let Err(e) = written {
+                    tracing::warn!(error = %e, "key counters not written; will retry");
+                    if !stopping {
+                        // Do not spin while the database is away.
+                        std::thread::sleep(self.interval);
+                    }
+                }
+            }
+            if stopping {
+                return;
+            }
+        }
+    }
+
+    /// Takes the table and writes it with `write`; puts it back on failure.
+    fn flush_with(
+        &self,
+        write: impl FnOnce(&[(String, Pending)]) -> diesel::QueryResult<()>,
+    ) -> diesel::QueryResult<usize> {
+        let _writer = lock(&self.writer);
+        let mut batch: Vec<(String, Pending)> = {
+            let mut table = lock(&self.table);
+            table.pending.drain().collect()
+        };
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        // One order for every writer, so two flushes never deadlock.
+        batch.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        match write(&batch) {
+            Ok(()) => Ok(batch.len()),
+            Err(e) => {
+                let mut table = lock(&self.table);
+                for (id, pending) in batch {
+                    table
+                        .pending
+                        .entry(id)
+                        .and_modify(|p| p.merge(pending))
+                        .or_insert(pending);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn stop(&self) {
+        lock(&self.table).stopping = true;
+        self.wake.notify_all();
+        let thread = lock(&self.thread).take();
+        if let Some(thread) = thread {
+            if thread.join().is_err() {
+                tracing::error!("the key-counter flusher panicked");
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Storage tests of [`super`] against `&mut DbConnection`, once per backend.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::Connection;
+use latchkey_session::db::{Backend, DbConnection, CORE_MIGRATIONS};
+use latchkey_session::testing::TestDb;
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+use super::*;
+use crate::db::queries::keys;
+use crate::keys::PlainKey;
+
+/// Counts the statements a connection prepares for its cache, and runs.
+#[derive(Default)]
+struct Counts {
+    cached: usize,
+    started: usize,
+}
+
+struct Recorder(Arc<Mutex<Counts>>);
+
+impl Instrumentation for Recorder {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        let mut counts = self.0.lock().unwrap();
+        match event {
+            InstrumentationEvent::CacheQuery { .. } => counts.cached += 1,
+            InstrumentationEvent::StartQuery { .. } => counts.started += 1,
+            _ => {}
+        }
+    }
+}
+
+fn now() -> PrimitiveDateTime {
+    let at = OffsetDateTime::now_utc();
+    PrimitiveDateTime::new(at.date(), at.time())
+        .replace_nanosecond(0)
+        .unwrap()
+}
+
+fn key_row(plain: &PlainKey, at: PrimitiveDateTime) -> ApiKey {
+    ApiKey {
+        id: latchkey_session::tokens::random_id(),
+        config_id: "default".into(),
+        name: None,
+        start: None,
+        reference_id: "o".into(),
+        prefix: None,
+        key: plain.hash().0,
+        refill_interval: None,
+        refill_amount: None,
+        last_refill_at: None,
+        enabled: Some(true),
+        rate_limit_enabled: Some(false),
+        rate_limit_time_window: None,
+        rate_limit_max: None,
+        request_count: Some(0),
+        remaining: Some(10),
+        last_request: None,
+        expires_at: None,
+        created_at: at,
+        updated_at: at,
+        permissions: None,
+        metadata: None,
+        rate_limit_window_start: None,
+        rate_limits: None,
+        usage_count: 0,
+    }
+}
+
+latchkey_session::both_backends!(
+    verify_statements_are_prepared_once_per_connection,
+    |backend: Backend| async move {
+        let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+            return;
+        };
+        let mut conn = db.pool.get().unwrap();
+        let conn: &mut DbConnection = &mut conn;
+        let plain = PlainKey::generate(None, 64);
+        let at = now();
+        keys::insert(conn, &key_row(&plain, at)).unwrap();
+        let counts = Arc::new(Mutex::new(Counts::default()));
+        conn.set_instrumentation(Recorder(counts.clone()));
+        let hash = plain.hash();
+        for n in 1..=3 {
+            let c = Consume {
+                hash: &hash,
+                now: at,
+                rate_limit_enabled: true,
+                config_id: None,
+                checked_permissions: None,
+            };
+            let row = consume(conn, c).unwrap().unwrap();
+            assert_eq!((row.remaining, row.usage_count), (Some(10 - n), n));
+            let read = find_presented(conn, &hash, at).unwrap().unwrap();
+            assert_eq!(read, row);
+        }
+        let counts = counts.lock().unwrap();
+        // Six statements run, two prepared: each once.
+        assert_eq!((counts.started, counts.cached), (6, 2));
+    }
+);
+
+latchkey_session::both_backends!(
+    plain_keys_are_those_the_statement_charges_nothing,
+    |backend: Backend| async move {
+        use crate::counters::is_plain;
+        use crate::rate_limits::{to_column, RateWindow};
+        let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+            return;
+        };
+        let mut conn = db.pool.get().unwrap();
+        let conn: &mut DbConnection = &mut conn;
+        let at = now();
+        let windows = to_column(&[RateWindow::new(60_000, 5)]);
+        let mut shapes = 0;
+        for remaining in [None, Some(10)] {
+            for refill in [false, true] {
+                for key_switch in [None, Some(true), Some(false)] {
+                    for single in [false, true] {
+                        for several in [false, true] {
+                            for plugin_switch in [false, true] {
+                                let plain = PlainKey::generate(None, 64);
+                                let mut row = key_row(&plain, at);
+                                row.remaining = remaining;
+                                if refill {
+                                    row.refill_interval = Some(1_000);
+                                    row.refill_amount = Some(5);
+                                }
+                                row.rate_limit_enabled = key_switch;
+                                if single {
+                                    row.rate_limit_time_window = Some(60_000);
+                                    row.rate_limit_max = Some(5);
+                                }
+                                if several {
+                                    row.rate_limits = windows.clone();
+                                }
+                                keys::insert(conn, &row).unwrap();
+                                let hash = plain.hash();
+                                let c = Consume {
+                                    hash: &hash,
+                                    now: at,
+                                    rate_limit_enabled: plugin_switch,
+                                    config_id: None,
+                                    checked_permissions: None,
+                                };
+                                let after = consume(conn, c).unwrap().unwrap();
+                                let charged = after.remaining != row.remaining
+                                    || after.last_refill_at != row.last_refill_at
+                                    || after.request_count != row.request_count
+                                    || after.rate_limit_window_start != row.rate_limit_window_start
+                                    || after.rate_limits != row.rate_limits;
+                                assert_eq!(
+                                    is_plain(&row, plugin_switch),
+                                    !charged,
+                                    "{row:?} with rate limiting {plugin_switch}"
+                                );
+                                shapes += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(shapes, 96);
+    }
+);
