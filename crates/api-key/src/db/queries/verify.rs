@@ -238,6 +238,9 @@ fn sqlite_writer() -> std::sync::MutexGuard<'static, ()> {
 /// its previous one while the grace period of a rotation runs. (This is
 /// what verification reads to say why it refused, and to admit a key that
 /// needs no counter charged.) Prepared once per connection; reads only.
+/// The current secret is looked up first, and the `LIMIT` ends the scan
+/// there when it matches (one index probe; an `OR` of both made PostgreSQL
+/// combine two index scans into a bitmap on every verify).
 pub fn find_presented(
     conn: &mut DbConnection,
     hash: &HashedKey,
@@ -246,8 +249,9 @@ pub fn find_presented(
     static LOOKUP: OnceLock<Template> = OnceLock::new();
     let template = LOOKUP.get_or_init(|| {
         Template::new(&format!(
-            r#"SELECT {COLUMNS} FROM apikey
-WHERE key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2)
+            r#"SELECT {COLUMNS} FROM apikey WHERE key = $1
+UNION ALL
+SELECT {COLUMNS} FROM apikey WHERE "previousKey" = $1 AND "previousKeyExpiresAt" > $2
 LIMIT 1"#
         ))
     });
