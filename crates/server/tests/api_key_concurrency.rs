@@ -10,23 +10,10 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use actix_web::test;
 use common::both_backends;
-use common::keys::{insert_key, stored, verify_request};
-use latchkey::app::build_app;
-use latchkey_api_key::PlainKey;
+use common::keys::{burst, insert_key, stored};
 use latchkey_session::db::Backend;
 use serde_json::{json, Value};
-
-/// Sends `n` verifies of `key` at once through one app; returns the answers.
-async fn burst(app: &common::TestApp, key: &PlainKey, n: usize) -> Vec<Value> {
-    let service = test::init_service(build_app(app.auth.clone())).await;
-    let calls = (0..n).map(|_| {
-        let req = verify_request(json!({ "key": key.expose() })).to_request();
-        test::call_and_read_body_json::<_, _, Value>(&service, req)
-    });
-    futures_util::future::join_all(calls).await
-}
 
 fn count(answers: &[Value], code: Option<&str>) -> usize {
     answers

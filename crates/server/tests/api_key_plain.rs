@@ -10,15 +10,13 @@ mod common;
 
 use std::time::{Duration as StdDuration, Instant};
 
-use actix_web::test;
 use common::both_backends;
-use common::keys::{insert_key, stored, verify_request};
+use common::keys::{burst, insert_key, stored};
 use diesel::prelude::*;
-use latchkey::app::build_app;
 use latchkey_api_key::db::schema::apikey;
 use latchkey_api_key::PlainKey;
 use latchkey_session::db::Backend;
-use serde_json::{json, Value};
+use serde_json::json;
 use time::Duration;
 
 fn refusal(answer: &common::Answer) -> &str {
@@ -151,16 +149,6 @@ both_backends!(
         assert_eq!(stored(&app, &key).unwrap().request_count, Some(3));
     }
 );
-
-/// Sends `n` verifies of `key` at once through one app.
-async fn burst(app: &common::TestApp, key: &PlainKey, n: usize) -> Vec<Value> {
-    let service = test::init_service(build_app(app.auth.clone())).await;
-    let calls = (0..n).map(|_| {
-        let req = verify_request(json!({ "key": key.expose() })).to_request();
-        test::call_and_read_body_json::<_, _, Value>(&service, req)
-    });
-    futures_util::future::join_all(calls).await
-}
 
 both_backends!(
     concurrent_plain_admissions_are_all_counted,

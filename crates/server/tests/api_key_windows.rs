@@ -7,10 +7,8 @@
 mod common;
 mod manage;
 
-use actix_web::test;
 use common::both_backends;
-use common::keys::{insert_key, stored, verify_request};
-use latchkey::app::build_app;
+use common::keys::{burst, insert_key, stored};
 use latchkey_api_key::rate_limits::{from_column, to_column, RateWindow, StoredWindow};
 use latchkey_api_key::PlainKey;
 use latchkey_session::db::Backend;
@@ -20,16 +18,6 @@ use serde_json::{json, Value};
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 86_400_000;
-
-/// Sends `n` verifies of `key` at once through one app; returns the answers.
-async fn burst(app: &common::TestApp, key: &PlainKey, n: usize) -> Vec<Value> {
-    let service = test::init_service(build_app(app.auth.clone())).await;
-    let calls = (0..n).map(|_| {
-        let req = verify_request(json!({ "key": key.expose() })).to_request();
-        test::call_and_read_body_json::<_, _, Value>(&service, req)
-    });
-    futures_util::future::join_all(calls).await
-}
 
 fn admitted(answers: &[Value]) -> usize {
     answers.iter().filter(|a| a["valid"] == json!(true)).count()

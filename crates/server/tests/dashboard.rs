@@ -19,7 +19,7 @@ use latchkey::config::Settings;
 use latchkey_api_key::usage::{UsageLog, UsageLogOptions};
 use latchkey_dashboard::assets::ASSETS;
 use latchkey_session::db::Backend;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Settings as `latchkey <args>` would read them.
 fn settings(args: &[&str]) -> Settings {
@@ -47,16 +47,7 @@ fn served(app: &TestApp, args: &[&str]) -> Served {
 
 async fn send(app: &TestApp, served: &Served, req: TestRequest) -> Answer {
     let service = test::init_service(build_served_app(app.auth.clone(), served)).await;
-    let res = test::call_service(&service, req.to_request()).await;
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = test::read_body(res).await;
-    Answer {
-        status,
-        headers,
-        json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    Answer::read(test::call_service(&service, req.to_request()).await).await
 }
 
 async fn get(app: &TestApp, served: &Served, uri: &str) -> Answer {

@@ -91,3 +91,13 @@ impl TestApp {
         self.call(verify_request(extra)).await
     }
 }
+
+/// Sends `n` verifies of `key` at once through one app; returns the answers.
+pub async fn burst(app: &TestApp, key: &PlainKey, n: usize) -> Vec<Value> {
+    let service = actix_web::test::init_service(latchkey::app::build_app(app.auth.clone())).await;
+    let calls = (0..n).map(|_| {
+        let req = verify_request(json!({ "key": key.expose() })).to_request();
+        actix_web::test::call_and_read_body_json::<_, _, Value>(&service, req)
+    });
+    futures_util::future::join_all(calls).await
+}

@@ -43,30 +43,13 @@ fn now() -> PrimitiveDateTime {
 fn key_row(plain: &PlainKey, at: PrimitiveDateTime) -> ApiKey {
     ApiKey {
         id: latchkey_session::tokens::random_id(),
-        config_id: "default".into(),
-        name: None,
-        start: None,
         reference_id: "o".into(),
-        prefix: None,
         key: plain.hash().0,
-        refill_interval: None,
-        refill_amount: None,
-        last_refill_at: None,
-        enabled: Some(true),
         rate_limit_enabled: Some(false),
-        rate_limit_time_window: None,
-        rate_limit_max: None,
-        request_count: Some(0),
         remaining: Some(10),
-        last_request: None,
-        expires_at: None,
         created_at: at,
         updated_at: at,
-        permissions: None,
-        metadata: None,
-        rate_limit_window_start: None,
-        rate_limits: None,
-        usage_count: 0,
+        ..crate::rate_limits::test_support::key()
     }
 }
 
