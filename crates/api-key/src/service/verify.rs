@@ -150,28 +150,18 @@ pub fn verify_on(
     rate_limit_enabled: bool,
     now: PrimitiveDateTime,
 ) -> Result<Verified, ApiKeyError> {
-    check_on(conn, key, request, rate_limit_enabled, now).map(|(outcome, _)| outcome)
-}
-
-/// [`verify_on`], also answering the row a refusal was decided on (`None`
-/// for an unknown key, and for an admission, whose row is the outcome).
-pub fn check_on(
-    conn: &mut DbConnection,
-    key: &PlainKey,
-    request: &VerifyRequest,
-    rate_limit_enabled: bool,
-    now: PrimitiveDateTime,
-) -> Result<(Verified, Option<ApiKey>), ApiKeyError> {
     if key.is_empty() {
-        return Ok((Err(Refusal::InvalidApiKey), None));
+        return Ok(Err(Refusal::InvalidApiKey));
     }
-    check_hashed(conn, &key.hash(), request, rate_limit_enabled, now)
+    check_hashed(conn, &key.hash(), request, rate_limit_enabled, now).map(|(outcome, _)| outcome)
 }
 
-/// [`check_on`] for a process that counts the admissions of plain keys in
+/// [`verify_on`] for a process that counts the admissions of plain keys in
 /// memory ([`crate::counters`]): a key last seen plain is read and, still
 /// plain and not refused, admitted with no write; any other key goes
 /// through the one atomic statement, which also tells whether it is plain.
+/// Also answers the row a refusal was decided on (`None` for an unknown
+/// key, and for an admission, whose row is the outcome).
 pub fn check_counting(
     conn: &mut DbConnection,
     key: &PlainKey,
@@ -204,7 +194,8 @@ pub fn check_counting(
     Ok(outcome)
 }
 
-/// [`check_on`] of a hashed key.
+/// The one atomic statement (and the reads that explain a refusal) for a
+/// hashed key.
 fn check_hashed(
     conn: &mut DbConnection,
     hash: &HashedKey,
@@ -258,14 +249,9 @@ impl ApiKeys {
         key: PlainKey,
         request: VerifyRequest,
     ) -> Result<Verified, ApiKeyError> {
-        let now = self.clock.now();
-        let rate_limit_enabled = self.options.rate_limit_enabled;
-        let counters = self.counters.clone();
-        run_blocking(&self.pool, move |conn| {
-            check_counting(conn, &key, &request, rate_limit_enabled, now, &counters)
-                .map(|(outcome, _)| outcome)
-        })
-        .await
+        self.check(key, request)
+            .await
+            .map(|(outcome, _, _)| outcome)
     }
 
     /// [`ApiKeys::verify`], also answering where the key stands in its
@@ -277,13 +263,8 @@ impl ApiKeys {
         key: PlainKey,
         request: VerifyRequest,
     ) -> Result<(Verified, Option<RateLimitStatus>), ApiKeyError> {
-        let now = self.clock.now();
         let rate_limit_enabled = self.options.rate_limit_enabled;
-        let counters = self.counters.clone();
-        let (outcome, refused_row) = run_blocking(&self.pool, move |conn| {
-            check_counting(conn, &key, &request, rate_limit_enabled, now, &counters)
-        })
-        .await?;
+        let (outcome, refused_row, now) = self.check(key, request).await?;
         let status = match (&outcome, &refused_row) {
             (Ok(admitted), _) => RateLimitStatus::of(admitted, now, rate_limit_enabled),
             (Err(Refusal::RateLimited { .. }), Some(row)) => {
@@ -292,6 +273,23 @@ impl ApiKeys {
             _ => None,
         };
         Ok((outcome, status))
+    }
+
+    /// [`check_counting`] off the executor, at this moment of the clock
+    /// (answered with the outcome).
+    async fn check(
+        &self,
+        key: PlainKey,
+        request: VerifyRequest,
+    ) -> Result<(Verified, Option<ApiKey>, PrimitiveDateTime), ApiKeyError> {
+        let now = self.clock.now();
+        let rate_limit_enabled = self.options.rate_limit_enabled;
+        let counters = self.counters.clone();
+        let (outcome, row) = run_blocking(&self.pool, move |conn| {
+            check_counting(conn, &key, &request, rate_limit_enabled, now, &counters)
+        })
+        .await?;
+        Ok((outcome, row, now))
     }
 
     /// Deletes every expired key; returns how many.
