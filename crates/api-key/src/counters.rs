@@ -25,7 +25,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -36,6 +36,7 @@ use time::PrimitiveDateTime;
 use crate::db::models::ApiKey;
 use crate::db::queries::counters as queries;
 use crate::keys::HashedKey;
+use crate::sync::lock;
 
 /// Keys remembered as plain at most; beyond, the memory starts afresh.
 const MAX_HINTS: usize = 65_536;
@@ -43,11 +44,6 @@ const MAX_HINTS: usize = 65_536;
 const EAGER_FLUSH: usize = 4_096;
 /// Keys with unwritten admissions at most; a new key beyond is not counted.
 const MAX_PENDING: usize = 100_000;
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // The tables stay consistent whatever panicked while holding them.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// Whether verifying `key` charges nothing: no `remaining`, and neither
 /// better-auth's rate limit nor latchkey's windows apply (the conditions
@@ -159,16 +155,11 @@ impl KeyCounters {
 
     /// Remembers whether `hash` names a plain key.
     pub fn learn(&self, hash: &HashedKey, plain: bool) {
-        let shared = self.shared();
-        let print = shared.fingerprints.hash_one(hash.as_str());
-        let known = shared
-            .hints
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(&print);
-        if known == plain {
+        if self.looks_plain(hash) == plain {
             return;
         }
+        let shared = self.shared();
+        let print = shared.fingerprints.hash_one(hash.as_str());
         let mut hints = shared.hints.write().unwrap_or_else(PoisonError::into_inner);
         if plain {
             if hints.len() >= MAX_HINTS {

@@ -16,6 +16,7 @@ pub mod routes;
 pub mod server_auth;
 pub mod service;
 pub mod session;
+mod sync;
 pub mod usage;
 
 use std::sync::{Arc, OnceLock};

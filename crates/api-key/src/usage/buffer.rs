@@ -2,7 +2,9 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex};
+
+use crate::sync::lock;
 
 use latchkey_session::db::DbPool;
 use latchkey_session::{SharedClock, StorageError};
@@ -11,12 +13,6 @@ use time::PrimitiveDateTime;
 use super::UsageLogOptions;
 use crate::db::queries::usage as queries;
 use crate::db::usage::NewUsage;
-
-/// Locks a mutex; a panic elsewhere while holding it leaves data that is
-/// still consistent (a queue of entries), so poisoning is ignored.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 #[derive(Default)]
 struct Queue {

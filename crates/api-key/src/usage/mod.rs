@@ -42,7 +42,7 @@
 mod buffer;
 mod middleware;
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -50,6 +50,7 @@ use latchkey_session::db::DbPool;
 use latchkey_session::{AuthState, SharedClock, StorageError};
 
 use crate::db::usage::NewUsage;
+use crate::sync::lock;
 use buffer::Shared;
 pub use middleware::UsageMiddleware;
 
@@ -103,11 +104,7 @@ struct Flusher {
 impl Flusher {
     fn stop(&self) {
         self.shared.stop();
-        let thread = self
-            .thread
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let thread = lock(&self.thread).take();
         if let Some(thread) = thread {
             if thread.join().is_err() {
                 tracing::error!("the usage-log flusher panicked");
