@@ -590,7 +590,8 @@ def backend_notes(kind, summary, args):
                  f"{summary['startup_ms']:.0f} ms (rounds: " + ", ".join(f"{x:.0f}" for x in summary["round_startup"]) + " ms).")
     a = [r for r in summary["rows"] if r["case"].startswith("(a)") or r["case"].startswith("(e)")]
     if a:
-        lines.append("Plain (a) and permission (e) verifies write nothing on the request path: one read of the key, the "
+        lines.append("Plain (a) and permission (e) verifies write nothing on the request path: the key's row is read once "
+                     "and then answered from memory for the cache TTL (default 1 s, `--api-key-cache-ttl-ms`), the "
                      "admission counted in memory and written once a second (`usageCount`, `lastRequest`).")
     lines.append("CPU per answered request, median µs (latchkey or host process" +
                  (" + its Postgres backends" if kind == "postgres" else "") + "): " + "; ".join(

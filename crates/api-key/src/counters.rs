@@ -12,20 +12,21 @@
 //! list, update, rotate, stats) write it first, so they show every
 //! admission this process made.
 //!
-//! Which keys are plain is remembered by a fingerprint of their hash (a
-//! hint, never a verdict): a remembered key is read first and, if it has
-//! meanwhile gained a budget or a rate limit, goes on to the one atomic
-//! statement, which always decides keys with counters. Unknown keys take
-//! that statement too, and are remembered when it shows they are plain.
+//! Which keys are plain is remembered, with their rows, in a short-lived
+//! cache ([`crate::key_cache`]): a fresh row admits the key with no
+//! database round trip at all; a stale one is a hint, never a verdict: the
+//! key is read again and, if it has meanwhile gained a budget or a rate
+//! limit, goes on to the one atomic statement, which always decides keys
+//! with counters. Unknown keys take that statement too, and are
+//! remembered when it shows they are plain.
 //!
 //! What a crash loses: the admissions of plain keys not yet written, at
 //! most one flush interval of them, and only their `usageCount` and
 //! `lastRequest`. Nothing that decides admission is ever held here.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasher;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -35,11 +36,10 @@ use time::PrimitiveDateTime;
 
 use crate::db::models::ApiKey;
 use crate::db::queries::counters as queries;
+use crate::key_cache::{Entry, Generation, KeyCache};
 use crate::keys::HashedKey;
 use crate::sync::lock;
 
-/// Keys remembered as plain at most; beyond, the memory starts afresh.
-const MAX_HINTS: usize = 65_536;
 /// Keys with unwritten admissions that wake the flusher before its time.
 const EAGER_FLUSH: usize = 4_096;
 /// Keys with unwritten admissions at most; a new key beyond is not counted.
@@ -86,8 +86,7 @@ struct Shared {
     wake: Condvar,
     /// Held while a batch is written, so a flush waits for one under way.
     writer: Mutex<()>,
-    hints: RwLock<HashSet<u64>>,
-    fingerprints: std::collections::hash_map::RandomState,
+    cache: KeyCache,
     /// Set once the flusher thread was started (or could not be).
     started: AtomicBool,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -120,16 +119,16 @@ impl std::fmt::Debug for KeyCounters {
 }
 
 impl KeyCounters {
-    /// Counters over a pool, written every `interval`.
-    pub fn new(pool: DbPool, interval: Duration) -> Self {
+    /// Counters over a pool, written every `interval`, with plain keys'
+    /// rows cached for `cache_ttl` (zero: not cached).
+    pub fn new(pool: DbPool, interval: Duration, cache_ttl: Duration) -> Self {
         let shared = Shared {
             pool,
             interval,
             table: Mutex::new(Table::default()),
             wake: Condvar::new(),
             writer: Mutex::new(()),
-            hints: RwLock::new(HashSet::new()),
-            fingerprints: std::collections::hash_map::RandomState::new(),
+            cache: KeyCache::new(cache_ttl),
             started: AtomicBool::new(false),
             thread: Mutex::new(None),
         };
@@ -144,37 +143,68 @@ impl KeyCounters {
 
     /// Whether `hash` was last seen naming a plain key.
     pub fn looks_plain(&self, hash: &HashedKey) -> bool {
-        let shared = self.shared();
-        let print = shared.fingerprints.hash_one(hash.as_str());
-        shared
-            .hints
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(&print)
+        self.shared().cache.knows(hash)
     }
 
-    /// Remembers whether `hash` names a plain key.
-    pub fn learn(&self, hash: &HashedKey, plain: bool) {
-        if self.looks_plain(hash) == plain {
-            return;
-        }
-        let shared = self.shared();
-        let print = shared.fingerprints.hash_one(hash.as_str());
-        let mut hints = shared.hints.write().unwrap_or_else(PoisonError::into_inner);
-        if plain {
-            if hints.len() >= MAX_HINTS {
-                hints.clear();
-            }
-            hints.insert(print);
-        } else {
-            hints.remove(&print);
-        }
+    /// The cached row of the plain key `hash`, if read less than the cache
+    /// TTL before `now`.
+    pub(crate) fn cached(&self, hash: &HashedKey, now: PrimitiveDateTime) -> Option<Arc<Entry>> {
+        self.shared().cache.fresh(hash, now)
+    }
+
+    /// The cache generation a read of a key starts in.
+    pub(crate) fn generation(&self) -> Generation {
+        self.shared().cache.generation()
+    }
+
+    /// Remembers the row of the plain key `hash`, read (and admitted) at
+    /// `now`, unless keys changed since `seen`.
+    pub(crate) fn remember(
+        &self,
+        hash: &HashedKey,
+        row: &ApiKey,
+        now: PrimitiveDateTime,
+        seen: Generation,
+    ) {
+        self.shared().cache.remember(hash, row, now, seen);
+    }
+
+    /// Forgets `hash`: it names a key with something to charge (or none).
+    pub(crate) fn forget(&self, hash: &HashedKey) {
+        self.shared().cache.forget(hash);
+    }
+
+    /// Forgets every cached row: this process changed keys.
+    pub fn keys_changed(&self) {
+        self.shared().cache.clear();
+    }
+
+    /// Rows in the cache of plain keys (fresh or stale).
+    pub fn cached_keys(&self) -> usize {
+        self.shared().cache.len()
+    }
+
+    /// Counts an admission of the plain key answered from the cache
+    /// `entry` at `now`, and answers the key as admitted.
+    pub(crate) fn admit_cached(&self, entry: &Entry, now: PrimitiveDateTime) -> ApiKey {
+        self.count(&entry.row().id, now);
+        entry.admit(now)
     }
 
     /// Counts an admission of the plain key `key` at `now`, and answers the
     /// key as admitted: `lastRequest` now, `usageCount` with this
     /// process's unwritten admissions.
     pub fn admit(&self, mut key: ApiKey, now: PrimitiveDateTime) -> ApiKey {
+        let unwritten = self.count(&key.id, now);
+        key.usage_count = key.usage_count.saturating_add(unwritten);
+        key.last_request = Some(key.last_request.map_or(now, |at| at.max(now)));
+        key.updated_at = key.updated_at.max(now);
+        key
+    }
+
+    /// Counts an admission of the key `id` at `now`; answers its
+    /// admissions not yet written.
+    fn count(&self, id: &str, now: PrimitiveDateTime) -> i32 {
         let shared = self.shared();
         let admission = Pending {
             count: 1,
@@ -183,7 +213,7 @@ impl KeyCounters {
         let (unwritten, wake) = {
             let mut table = lock(&shared.table);
             let len = table.pending.len();
-            match table.pending.get_mut(&key.id) {
+            match table.pending.get_mut(id) {
                 Some(pending) => {
                     pending.merge(admission);
                     (pending.count, false)
@@ -193,7 +223,7 @@ impl KeyCounters {
                     (0, true)
                 }
                 None => {
-                    table.pending.insert(key.id.clone(), admission);
+                    table.pending.insert(id.to_owned(), admission);
                     (1, len + 1 >= EAGER_FLUSH)
                 }
             }
@@ -202,10 +232,7 @@ impl KeyCounters {
         if wake {
             shared.wake.notify_one();
         }
-        key.usage_count = key.usage_count.saturating_add(unwritten);
-        key.last_request = Some(key.last_request.map_or(now, |at| at.max(now)));
-        key.updated_at = key.updated_at.max(now);
-        key
+        unwritten
     }
 
     /// Writes every admission counted so far, on `conn`. When this returns

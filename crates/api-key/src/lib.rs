@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+mod key_cache;
 pub mod keys;
 pub mod middleware;
 pub mod options;
@@ -77,7 +78,11 @@ impl Plugin for ApiKeyPlugin {
 
     fn app_data(&self, cfg: &mut web::ServiceConfig, state: &AuthState) {
         let counters = self.counters.get_or_init(|| {
-            KeyCounters::new(state.pool.clone(), self.options.counter_flush_interval)
+            KeyCounters::new(
+                state.pool.clone(),
+                self.options.counter_flush_interval,
+                self.options.key_cache_ttl,
+            )
         });
         let keys = ApiKeys::from_state(state, self.options.clone()).with_counters(counters.clone());
         cfg.app_data(web::Data::new(ApiKeyState { keys }));

@@ -64,6 +64,12 @@ pub struct ApiKeyOptions {
     /// rate limit, counted in memory, are written (`usageCount`,
     /// `lastRequest`); a crash loses at most this much of them.
     pub counter_flush_interval: std::time::Duration,
+    /// latchkey: how long a process answers verifies of a key without
+    /// `remaining` or a rate limit from the row it last read, with no
+    /// database round trip ([`crate::key_cache`]); zero: never. Changes
+    /// made by this process apply at once; changes made by another process
+    /// within this long.
+    pub key_cache_ttl: std::time::Duration,
 }
 
 impl std::fmt::Debug for ApiKeyOptions {
@@ -114,6 +120,7 @@ impl Default for ApiKeyOptions {
             max_keys_per_user: None,
             usage_retention: None,
             counter_flush_interval: std::time::Duration::from_secs(1),
+            key_cache_ttl: std::time::Duration::from_secs(1),
         }
     }
 }

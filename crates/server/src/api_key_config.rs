@@ -184,6 +184,25 @@ pub struct ApiKeySettings {
     )]
     pub api_key_usage_retention_days: u32,
 
+    /// Milliseconds a process answers verifies of a key without
+    /// `remaining` or a rate limit from the row it last read, with no
+    /// database round trip (0: read on every verify). Changes made by this
+    /// process apply at once, changes made by another within this long.
+    #[arg(
+        long,
+        env = "LATCHKEY_API_KEY_CACHE_TTL_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub api_key_cache_ttl_ms: u64,
+
+    /// Milliseconds between writes of the admissions of keys without
+    /// `remaining` or a rate limit (`usageCount`, `lastRequest`), counted
+    /// in memory; a crash loses at most this long of them.
+    #[arg(long, env = "LATCHKEY_API_KEY_COUNTER_FLUSH_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub api_key_counter_flush_ms: u64,
+
     /// A valid key in the key header acts as its owner's session.
     #[arg(long, env = "LATCHKEY_API_KEY_SESSIONS", action = switch!(), num_args = 0..=1,
           default_value_t = false, default_missing_value = "true", global = true)]
@@ -248,6 +267,8 @@ impl ApiKeySettings {
             usage_retention: Some(self.api_key_usage_retention_days)
                 .filter(|days| *days > 0)
                 .map(|days| time::Duration::days(i64::from(days))),
+            key_cache_ttl: std::time::Duration::from_millis(self.api_key_cache_ttl_ms),
+            counter_flush_interval: std::time::Duration::from_millis(self.api_key_counter_flush_ms),
             ..ApiKeyOptions::default()
         }
     }
@@ -282,6 +303,33 @@ mod tests {
         assert!(options.server_secret.is_none());
         assert_eq!(options.max_keys_per_user, None);
         assert_eq!(options.usage_retention, Some(time::Duration::days(90)));
+    }
+
+    #[test]
+    fn cache_ttl_and_counter_interval_are_read() {
+        let defaults = Probe::parse_from(["x"]).settings.options();
+        assert_eq!(
+            defaults.key_cache_ttl,
+            ApiKeyOptions::default().key_cache_ttl
+        );
+        assert_eq!(
+            defaults.counter_flush_interval,
+            ApiKeyOptions::default().counter_flush_interval
+        );
+        let probe = Probe::parse_from([
+            "x",
+            "--api-key-cache-ttl-ms",
+            "0",
+            "--api-key-counter-flush-ms",
+            "250",
+        ]);
+        let options = probe.settings.options();
+        assert_eq!(options.key_cache_ttl, std::time::Duration::ZERO);
+        assert_eq!(
+            options.counter_flush_interval,
+            std::time::Duration::from_millis(250)
+        );
+        assert!(Probe::try_parse_from(["x", "--api-key-counter-flush-ms", "0"]).is_err());
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Keys with nothing to charge (no `remaining`, no rate limit that applies)
-//! are admitted without a write: verify reads the row, so a key disabled,
-//! expired, deleted or given a budget elsewhere is decided at once, and
-//! the admissions' `usageCount`/`lastRequest` are counted in memory and
-//! written in batches, exactly.
+//! are admitted without a write: verify reads the row, then answers from
+//! it for the cache TTL (1 s on the manual clock); a change made through
+//! this process applies at once, one made elsewhere within the TTL (at
+//! once with the cache off), expiry always on the clock; the admissions'
+//! `usageCount`/`lastRequest` are counted in memory and written in
+//! batches, exactly.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -14,7 +16,7 @@ use common::both_backends;
 use common::keys::{burst, insert_key, stored};
 use diesel::prelude::*;
 use latchkey_api_key::db::schema::apikey;
-use latchkey_api_key::PlainKey;
+use latchkey_api_key::{ApiKeyOptions, PlainKey};
 use latchkey_session::db::Backend;
 use serde_json::json;
 use time::Duration;
@@ -27,6 +29,11 @@ fn refusal(answer: &common::Answer) -> &str {
 fn plain_key(app: &common::TestApp) -> (PlainKey, String) {
     let (key, row) = insert_key(app, "o", |k| k.rate_limit_enabled = Some(false));
     (key, row.id)
+}
+
+/// The default cache TTL, on the manual clock.
+fn ttl() -> Duration {
+    Duration::try_from(ApiKeyOptions::default().key_cache_ttl).unwrap()
 }
 
 /// Changes a key's row directly, as another server process would.
@@ -44,14 +51,20 @@ both_backends!(
     |backend: Backend| async move {
         let app = test_app!(backend);
         let (key, _) = plain_key(&app);
-        for _ in 0..4 {
+        for n in 1..=4 {
             app.clock.advance(Duration::milliseconds(5));
             let answer = app.verify(&key).await;
             assert_eq!(answer.json["valid"], json!(true), "{}", answer.text);
+            assert_eq!(
+                answer.json["key"]["usageCount"],
+                json!(n),
+                "{}",
+                answer.text
+            );
         }
         let last = app.clock_now();
         // The first verify went through the statement (the key was not yet
-        // known as plain); the other three only read the row.
+        // known as plain); the other three were answered from its row.
         let row = stored(&app, &key).unwrap();
         assert_eq!(row.usage_count, 1);
         assert_eq!(row.last_request, Some(last - Duration::milliseconds(15)));
@@ -64,48 +77,166 @@ both_backends!(
         // Nothing left to write.
         app.flush_key_counters().await;
         assert_eq!(stored(&app, &key).unwrap().usage_count, 4);
+        // A row read again after the TTL carries on counting from the table.
+        app.clock.advance(ttl());
+        let answer = app.verify(&key).await;
+        assert_eq!(
+            answer.json["key"]["usageCount"],
+            json!(5),
+            "{}",
+            answer.text
+        );
+        let answer = app.verify(&key).await;
+        assert_eq!(
+            answer.json["key"]["usageCount"],
+            json!(6),
+            "{}",
+            answer.text
+        );
+    }
+);
+
+/// Three keys disabled, expired and deleted by another process after two
+/// admissions each; `wait` is how long this process may not see it.
+async fn changes_made_elsewhere(app: &common::TestApp, wait: Duration) {
+    let (key, id) = plain_key(app);
+    let (other, other_id) = plain_key(app);
+    let (gone, gone_id) = plain_key(app);
+    for k in [&key, &other, &gone] {
+        for _ in 0..2 {
+            assert_eq!(app.verify(k).await.json["valid"], json!(true));
+        }
+    }
+    change(app, &id, |c, id| {
+        diesel::update(apikey::table.find(id))
+            .set(apikey::enabled.eq(Some(false)))
+            .execute(c)
+            .unwrap();
+    });
+    let later = app.clock_now() + wait + Duration::seconds(1);
+    change(app, &other_id, |c, id| {
+        diesel::update(apikey::table.find(id))
+            .set(apikey::expires_at.eq(Some(later)))
+            .execute(c)
+            .unwrap();
+    });
+    change(app, &gone_id, |c, id| {
+        diesel::delete(apikey::table.find(id)).execute(c).unwrap();
+    });
+    if wait > Duration::ZERO {
+        // Within the TTL the rows read before the changes still answer.
+        for k in [&key, &other, &gone] {
+            assert_eq!(app.verify(k).await.json["valid"], json!(true));
+        }
+        app.clock.advance(wait);
+    }
+    assert_eq!(refusal(&app.verify(&key).await), "KEY_DISABLED");
+    assert_eq!(app.verify(&other).await.json["valid"], json!(true));
+    assert_eq!(refusal(&app.verify(&gone).await), "INVALID_API_KEY");
+    app.clock.advance(Duration::seconds(1));
+    assert_eq!(refusal(&app.verify(&other).await), "KEY_EXPIRED");
+    // Writing the admissions of a deleted key skips it.
+    app.flush_key_counters().await;
+    let cached = i32::from(wait > Duration::ZERO);
+    assert_eq!(stored(app, &key).unwrap().usage_count, 2 + cached);
+    assert_eq!(stored(app, &other).unwrap().usage_count, 3 + cached);
+    assert!(stored(app, &gone).is_none());
+}
+
+both_backends!(
+    changes_made_elsewhere_apply_within_the_cache_ttl,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        changes_made_elsewhere(&app, ttl()).await;
     }
 );
 
 both_backends!(
-    changes_made_elsewhere_apply_at_the_next_verify,
+    without_the_cache_changes_made_elsewhere_apply_at_the_next_verify,
+    |backend: Backend| async move {
+        let app = test_app!(backend, |_| {}, |o| o.key_cache_ttl = StdDuration::ZERO);
+        changes_made_elsewhere(&app, Duration::ZERO).await;
+    }
+);
+
+both_backends!(
+    a_cached_key_expires_on_the_clock,
     |backend: Backend| async move {
         let app = test_app!(backend);
-        let (key, id) = plain_key(&app);
-        let (other, other_id) = plain_key(&app);
-        let (gone, gone_id) = plain_key(&app);
-        for k in [&key, &other, &gone] {
+        let at = app.clock_now() + Duration::milliseconds(300);
+        let (key, _) = insert_key(&app, "o", |k| {
+            k.rate_limit_enabled = Some(false);
+            k.expires_at = Some(at);
+        });
+        assert_eq!(app.verify(&key).await.json["valid"], json!(true));
+        assert_eq!(app.verify(&key).await.json["valid"], json!(true));
+        app.clock.advance(Duration::milliseconds(300));
+        assert!(Duration::milliseconds(300) < ttl());
+        assert_eq!(refusal(&app.verify(&key).await), "KEY_EXPIRED");
+    }
+);
+
+both_backends!(
+    changes_made_through_this_process_apply_at_once,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        let alice = app.sign_up("alice").await;
+        let owned = |app: &common::TestApp| {
+            insert_key(app, &alice.id, |k| k.rate_limit_enabled = Some(false))
+        };
+        let (disabled, disabled_row) = owned(&app);
+        let (rotated, rotated_row) = owned(&app);
+        let (deleted, deleted_row) = owned(&app);
+        let (budgeted, budgeted_row) = owned(&app);
+        for k in [&disabled, &rotated, &deleted, &budgeted] {
             for _ in 0..2 {
                 assert_eq!(app.verify(k).await.json["valid"], json!(true));
             }
         }
-        // Disabled, expired and deleted by another process: refused at once.
-        change(&app, &id, |c, id| {
-            diesel::update(apikey::table.find(id))
-                .set(apikey::enabled.eq(Some(false)))
-                .execute(c)
-                .unwrap();
-        });
-        assert_eq!(refusal(&app.verify(&key).await), "KEY_DISABLED");
-        let soon = app.clock_now() + Duration::seconds(1);
-        change(&app, &other_id, |c, id| {
-            diesel::update(apikey::table.find(id))
-                .set(apikey::expires_at.eq(Some(soon)))
-                .execute(c)
-                .unwrap();
-        });
-        assert_eq!(app.verify(&other).await.json["valid"], json!(true));
-        app.clock.advance(Duration::seconds(1));
-        assert_eq!(refusal(&app.verify(&other).await), "KEY_EXPIRED");
-        change(&app, &gone_id, |c, id| {
-            diesel::delete(apikey::table.find(id)).execute(c).unwrap();
-        });
-        assert_eq!(refusal(&app.verify(&gone).await), "INVALID_API_KEY");
-        // Writing the admissions of a deleted key skips it.
-        app.flush_key_counters().await;
-        assert_eq!(stored(&app, &key).unwrap().usage_count, 2);
-        assert_eq!(stored(&app, &other).unwrap().usage_count, 3);
-        assert!(stored(&app, &gone).is_none());
+        let bearer = Some(alice.bearer.as_str());
+        let answer = app
+            .post(
+                "/api/auth/api-key/update",
+                bearer,
+                json!({"keyId": disabled_row.id, "enabled": false}),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(refusal(&app.verify(&disabled).await), "KEY_DISABLED");
+        let answer = app
+            .post(
+                "/api/auth/api-key/rotate",
+                bearer,
+                json!({"keyId": rotated_row.id}),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(refusal(&app.verify(&rotated).await), "INVALID_API_KEY");
+        let answer = app
+            .post(
+                "/api/auth/api-key/delete",
+                bearer,
+                json!({"keyId": deleted_row.id}),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(refusal(&app.verify(&deleted).await), "INVALID_API_KEY");
+        // A trusted server gives a key a budget of 1: charged from the next verify.
+        let answer = app
+            .call(
+                actix_web::test::TestRequest::post()
+                    .uri("/api/auth/api-key/update")
+                    .insert_header(("x-latchkey-server-secret", common::SERVER_SECRET))
+                    .set_json(
+                        json!({"keyId": budgeted_row.id, "userId": alice.id, "remaining": 1}),
+                    ),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let answers = burst(&app, &budgeted, 10).await;
+        let admitted = answers.iter().filter(|a| a["valid"] == json!(true)).count();
+        assert_eq!(admitted, 1);
+        assert_eq!(stored(&app, &budgeted).unwrap().remaining, Some(0));
     }
 );
 
@@ -117,14 +248,16 @@ both_backends!(
         for _ in 0..3 {
             assert_eq!(app.verify(&key).await.json["valid"], json!(true));
         }
-        // Another process gives it a budget of 2: from now on every verify
-        // is charged in the one statement.
+        // Another process gives it a budget of 2: once this process's row
+        // of it is older than the TTL, every verify is charged in the one
+        // statement.
         change(&app, &id, |c, id| {
             diesel::update(apikey::table.find(id))
                 .set(apikey::remaining.eq(Some(2)))
                 .execute(c)
                 .unwrap();
         });
+        app.clock.advance(ttl());
         let answers = burst(&app, &key, 20).await;
         let admitted = answers.iter().filter(|a| a["valid"] == json!(true)).count();
         assert_eq!(admitted, 2);
@@ -186,6 +319,7 @@ both_backends!(
                 .execute(c)
                 .unwrap();
         });
+        app.clock.advance(ttl());
         assert_eq!(refusal(&app.verify_with(&key, read).await), "KEY_NOT_FOUND");
     }
 );

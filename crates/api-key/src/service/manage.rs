@@ -309,7 +309,7 @@ impl ApiKeys {
         let (id, owner) = (key_id.to_owned(), owner.to_owned());
         let now = self.clock.now();
         let checked = rules::changeset(&self.options, changes, |s| expiry(now, s));
-        self.run_settled(move |conn| match checked {
+        self.run_change(move |conn| match checked {
             Ok(mut set) if !set.is_empty() => {
                 set.updated_at = Some(now);
                 keys::update_owned(conn, &id, &owner, &set)?.ok_or(ApiKeyError::KeyNotFound)
@@ -326,7 +326,7 @@ impl ApiKeys {
     /// Deletes the key `key_id` of `owner` (`KEY_NOT_FOUND` if it has none such).
     pub async fn delete(&self, key_id: &str, owner: &str) -> Result<(), ApiKeyError> {
         let (id, owner) = (key_id.to_owned(), owner.to_owned());
-        run_blocking(&self.pool, move |conn| {
+        self.run_change(move |conn| {
             if keys::delete_owned(conn, &id, &owner)? {
                 Ok(())
             } else {

@@ -38,7 +38,11 @@ impl ApiKeys {
     /// A handle over a pool, with options and a clock, counting the
     /// admissions of plain keys in its own [`KeyCounters`].
     pub fn new(pool: DbPool, options: Arc<ApiKeyOptions>, clock: SharedClock) -> Self {
-        let counters = KeyCounters::new(pool.clone(), options.counter_flush_interval);
+        let counters = KeyCounters::new(
+            pool.clone(),
+            options.counter_flush_interval,
+            options.key_cache_ttl,
+        );
         Self {
             pool,
             options,
@@ -76,6 +80,19 @@ impl ApiKeys {
             work(conn)
         })
         .await
+    }
+
+    /// [`Self::run_settled`] for work that changes keys: once it is done
+    /// (committed, or failed), this process's cache of plain keys is
+    /// emptied, so no verify here answers from a row older than the change.
+    pub(crate) async fn run_change<T, F>(&self, work: F) -> Result<T, ApiKeyError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiKeyError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let done = self.run_settled(work).await;
+        self.counters.keys_changed();
+        done
     }
 
     /// Writes the plain-key admissions counted in memory so far.

@@ -2,8 +2,6 @@
 //! them with `KEY_EXPIRED`/`USAGE_EXCEEDED`) and removes them only once the
 //! configured retention has passed.
 
-use latchkey_session::run_blocking;
-
 use super::ApiKeys;
 use crate::db::queries::retention;
 use crate::error::ApiKeyError;
@@ -16,9 +14,7 @@ impl ApiKeys {
             return Ok(0);
         };
         let cutoff = self.clock.now() - retention;
-        run_blocking(&self.pool, move |conn| {
-            Ok(retention::delete_retired(conn, cutoff)?)
-        })
-        .await
+        self.run_change(move |conn| Ok(retention::delete_retired(conn, cutoff)?))
+            .await
     }
 }

@@ -72,7 +72,7 @@ impl ApiKeys {
         let previous_until = (grace > Duration::ZERO).then(|| now + grace);
         let options = self.options.clone();
         let (record, key) = self
-            .run_settled(move |conn| {
+            .run_change(move |conn| {
                 // The prefix of the new secret is the key's own, which nothing
                 // changes; the rotation itself is the one UPDATE below.
                 let current =

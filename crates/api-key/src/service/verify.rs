@@ -3,8 +3,9 @@
 //! then latchkey's several windows). Admission is one atomic statement
 //! ([`crate::db::queries::verify::consume`]); only a refusal reads the row
 //! again, to say why. A key with nothing to charge is admitted on a read of
-//! its row instead, its admission counted in memory ([`check_counting`],
-//! [`crate::counters`]). A rotated key's previous secret verifies as the
+//! its row instead (or on a row this process read less than the cache TTL
+//! ago), its admission counted in memory ([`check_counting`],
+//! [`crate::counters`], [`crate::key_cache`]). A rotated key's previous secret verifies as the
 //! key while its grace period runs.
 
 use latchkey_session::db::DbConnection;
@@ -156,40 +157,60 @@ pub fn verify_on(
     check_hashed(conn, &key.hash(), request, rate_limit_enabled, now).map(|(outcome, _)| outcome)
 }
 
+/// Answers the presented `hash` from this process's cache of plain keys
+/// ([`crate::key_cache`]) when its row is fresh: no database at all.
+/// `None`: not cached, or stale; the database decides.
+fn check_cached(
+    counters: &KeyCounters,
+    hash: &HashedKey,
+    request: &VerifyRequest,
+    now: PrimitiveDateTime,
+) -> Option<(Verified, Option<ApiKey>)> {
+    let entry = counters.cached(hash, now)?;
+    if let Some(refusal) = static_refusal(entry.row(), request, now) {
+        return Some((Err(refusal), Some(entry.row().clone())));
+    }
+    Some((Ok(counters.admit_cached(&entry, now)), None))
+}
+
 /// [`verify_on`] for a process that counts the admissions of plain keys in
-/// memory ([`crate::counters`]): a key last seen plain is read and, still
-/// plain and not refused, admitted with no write; any other key goes
-/// through the one atomic statement, which also tells whether it is plain.
-/// Also answers the row a refusal was decided on (`None` for an unknown
-/// key, and for an admission, whose row is the outcome).
+/// memory ([`crate::counters`]), for a key not answered from the cache: a
+/// key last seen plain is read and, still plain and not refused, admitted
+/// with no write (and its row cached); any other key goes through the one
+/// atomic statement, which also tells whether it is plain. Also answers
+/// the row a refusal was decided on (`None` for an unknown key, and for an
+/// admission, whose row is the outcome).
 pub fn check_counting(
     conn: &mut DbConnection,
-    key: &PlainKey,
+    hash: &HashedKey,
     request: &VerifyRequest,
     rate_limit_enabled: bool,
     now: PrimitiveDateTime,
     counters: &KeyCounters,
 ) -> Result<(Verified, Option<ApiKey>), ApiKeyError> {
-    if key.is_empty() {
-        return Ok((Err(Refusal::InvalidApiKey), None));
-    }
-    let hash = key.hash();
-    if counters.looks_plain(&hash) {
-        let Some(row) = verify::find_presented(conn, &hash, now)? else {
+    if counters.looks_plain(hash) {
+        let seen = counters.generation();
+        let Some(row) = verify::find_presented(conn, hash, now)? else {
+            counters.forget(hash);
             return Ok((Err(Refusal::InvalidApiKey), None));
         };
         if let Some(refusal) = static_refusal(&row, request, now) {
             return Ok((Err(refusal), Some(row)));
         }
         if is_plain(&row, rate_limit_enabled) {
-            return Ok((Ok(counters.admit(row, now)), None));
+            let admitted = counters.admit(row, now);
+            counters.remember(hash, &admitted, now, seen);
+            return Ok((Ok(admitted), None));
         }
         // It gained a budget or a rate limit: the statement decides.
-        counters.learn(&hash, false);
+        counters.forget(hash);
     }
-    let outcome = check_hashed(conn, &hash, request, rate_limit_enabled, now)?;
+    let seen = counters.generation();
+    let outcome = check_hashed(conn, hash, request, rate_limit_enabled, now)?;
     if let (Ok(admitted), _) = &outcome {
-        counters.learn(&hash, is_plain(admitted, rate_limit_enabled));
+        if is_plain(admitted, rate_limit_enabled) {
+            counters.remember(hash, admitted, now, seen);
+        }
     }
     Ok(outcome)
 }
@@ -275,18 +296,25 @@ impl ApiKeys {
         Ok((outcome, status))
     }
 
-    /// [`check_counting`] off the executor, at this moment of the clock
-    /// (answered with the outcome).
+    /// [`check_cached`], else [`check_counting`] off the executor, at this
+    /// moment of the clock (answered with the outcome).
     async fn check(
         &self,
         key: PlainKey,
         request: VerifyRequest,
     ) -> Result<(Verified, Option<ApiKey>, PrimitiveDateTime), ApiKeyError> {
         let now = self.clock.now();
+        if key.is_empty() {
+            return Ok((Err(Refusal::InvalidApiKey), None, now));
+        }
+        let hash = key.hash();
+        if let Some((outcome, row)) = check_cached(&self.counters, &hash, &request, now) {
+            return Ok((outcome, row, now));
+        }
         let rate_limit_enabled = self.options.rate_limit_enabled;
         let counters = self.counters.clone();
         let (outcome, row) = run_blocking(&self.pool, move |conn| {
-            check_counting(conn, &key, &request, rate_limit_enabled, now, &counters)
+            check_counting(conn, &hash, &request, rate_limit_enabled, now, &counters)
         })
         .await?;
         Ok((outcome, row, now))
@@ -295,6 +323,7 @@ impl ApiKeys {
     /// Deletes every expired key; returns how many.
     pub async fn delete_expired(&self) -> Result<usize, ApiKeyError> {
         let now = self.clock.now();
-        run_blocking(&self.pool, move |conn| Ok(keys::delete_expired(conn, now)?)).await
+        self.run_change(move |conn| Ok(keys::delete_expired(conn, now)?))
+            .await
     }
 }

@@ -1,0 +1,284 @@
+//! A short-lived cache of plain keys' rows, so that the verify of a key
+//! with nothing to charge needs no database round trip at all.
+//!
+//! Only plain keys (no `remaining`, no rate limit that applies; see
+//! [`crate::counters::is_plain`]) are cached, and only under their current
+//! secret: the counters that decide admission are never held here, and a
+//! rotated key's previous secret is always read. A cached row is used for
+//! at most the TTL ([`crate::ApiKeyOptions::key_cache_ttl`], default 1 s,
+//! zero turns the cache off) measured on the server's clock; expiry is
+//! still checked against the clock on every verify.
+//!
+//! Staleness: every change this process makes to keys (update, rotate,
+//! delete, the sweeps) empties the cache when it commits, so this process
+//! answers the change at once. A change made by another process (or by
+//! hand in the database) is seen by this one within the TTL: until then
+//! a key disabled, deleted, rotated or given a budget there may still be
+//! admitted here, uncharged.
+//!
+//! The entries also serve as the hint of which keys are plain: a known key
+//! whose row went stale is read again (one indexed `SELECT`) rather than
+//! sent to the charging statement.
+
+use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use time::{Duration, PrimitiveDateTime};
+
+use crate::db::models::ApiKey;
+use crate::keys::HashedKey;
+
+/// Keys cached at most; beyond, the cache starts afresh (a row is a few
+/// hundred bytes, so this bounds it to a few MiB).
+const MAX_ENTRIES: usize = 16_384;
+
+/// The cache (one per process, inside [`crate::KeyCounters`]).
+pub(crate) struct KeyCache {
+    ttl: Duration,
+    fingerprints: RandomState,
+    state: RwLock<State>,
+}
+
+#[derive(Default)]
+struct State {
+    entries: HashMap<u64, Arc<Entry>>,
+    /// Grows with every [`KeyCache::clear`]: a row read before a change
+    /// was committed must not be remembered after it.
+    generation: u64,
+}
+
+/// The generation a read started in ([`KeyCache::generation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Generation(u64);
+
+/// One cached row.
+pub(crate) struct Entry {
+    /// The row as this process last knew it, `usageCount` included.
+    row: ApiKey,
+    read_at: PrimitiveDateTime,
+    /// Admissions answered from this entry, added to the row's `usageCount`.
+    admitted: AtomicI32,
+}
+
+impl Entry {
+    /// The cached row (for the checks that need no counters).
+    pub(crate) fn row(&self) -> &ApiKey {
+        &self.row
+    }
+
+    /// The row as admitted at `now`: this admission and the earlier ones
+    /// answered from the entry in `usageCount`, `lastRequest` now.
+    pub(crate) fn admit(&self, now: PrimitiveDateTime) -> ApiKey {
+        let admitted = self
+            .admitted
+            .fetch_add(1, Ordering::Relaxed)
+            .saturating_add(1);
+        let mut key = self.row.clone();
+        key.usage_count = key.usage_count.saturating_add(admitted);
+        key.last_request = Some(key.last_request.map_or(now, |at| at.max(now)));
+        key.updated_at = key.updated_at.max(now);
+        key
+    }
+}
+
+impl KeyCache {
+    /// A cache whose rows are used for at most `ttl` (zero: rows are never
+    /// used, the entries only remember which keys are plain).
+    pub(crate) fn new(ttl: std::time::Duration) -> Self {
+        Self {
+            ttl: Duration::try_from(ttl).unwrap_or(Duration::MAX),
+            fingerprints: RandomState::new(),
+            state: RwLock::default(),
+        }
+    }
+
+    fn print(&self, hash: &HashedKey) -> u64 {
+        self.fingerprints.hash_one(hash.as_str())
+    }
+
+    fn entry(&self, hash: &HashedKey) -> Option<Arc<Entry>> {
+        let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+        let entry = state.entries.get(&self.print(hash))?;
+        // A fingerprint is not the hash: two hashes may share one.
+        (entry.row.key == hash.as_str()).then(|| entry.clone())
+    }
+
+    /// Whether `hash` was last seen naming a plain key.
+    pub(crate) fn knows(&self, hash: &HashedKey) -> bool {
+        self.entry(hash).is_some()
+    }
+
+    /// The row of `hash` if it was read less than the TTL before `now`.
+    pub(crate) fn fresh(&self, hash: &HashedKey, now: PrimitiveDateTime) -> Option<Arc<Entry>> {
+        if self.ttl <= Duration::ZERO {
+            return None;
+        }
+        self.entry(hash).filter(|entry| {
+            // A clock set back makes no row fresh for longer than the TTL.
+            let age = now - entry.read_at;
+            age >= Duration::ZERO && age < self.ttl
+        })
+    }
+
+    /// The generation to pass to [`Self::remember`] for a read starting now.
+    pub(crate) fn generation(&self) -> Generation {
+        Generation(
+            self.state
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .generation,
+        )
+    }
+
+    /// Remembers `row`, read at `read_at` for the presented `hash`, unless
+    /// keys changed since `seen` or the hash is the key's previous secret.
+    pub(crate) fn remember(
+        &self,
+        hash: &HashedKey,
+        row: &ApiKey,
+        read_at: PrimitiveDateTime,
+        seen: Generation,
+    ) {
+        if row.key != hash.as_str() {
+            return;
+        }
+        let print = self.print(hash);
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if state.generation != seen.0 {
+            return;
+        }
+        if state.entries.len() >= MAX_ENTRIES && !state.entries.contains_key(&print) {
+            state.entries.clear();
+        }
+        state.entries.insert(
+            print,
+            Arc::new(Entry {
+                row: row.clone(),
+                read_at,
+                admitted: AtomicI32::new(0),
+            }),
+        );
+    }
+
+    /// Forgets `hash` (it no longer names a plain key).
+    pub(crate) fn forget(&self, hash: &HashedKey) {
+        let print = self.print(hash);
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if state
+            .entries
+            .get(&print)
+            .is_some_and(|e| e.row.key == hash.as_str())
+        {
+            state.entries.remove(&print);
+        }
+    }
+
+    /// Forgets every key: called after this process changed keys.
+    pub(crate) fn clear(&self) {
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.generation = state.generation.wrapping_add(1);
+        state.entries.clear();
+    }
+
+    /// Rows cached (fresh or not).
+    pub(crate) fn len(&self) -> usize {
+        self.state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entries
+            .len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::rate_limits::test_support::key;
+
+    fn at(ms: i64) -> PrimitiveDateTime {
+        time::macros::datetime!(2026-01-01 0:00) + Duration::milliseconds(ms)
+    }
+
+    fn plain(secret: &str) -> (HashedKey, ApiKey) {
+        let hash = crate::keys::PlainKey::presented(secret).hash();
+        let mut row = key();
+        row.key = hash.as_str().to_owned();
+        row.usage_count = 10;
+        (hash, row)
+    }
+
+    #[test]
+    fn rows_are_fresh_for_the_ttl_only() {
+        let cache = KeyCache::new(std::time::Duration::from_secs(1));
+        let (hash, row) = plain("secret-a");
+        cache.remember(&hash, &row, at(0), cache.generation());
+        assert!(cache.fresh(&hash, at(999)).is_some());
+        assert!(cache.fresh(&hash, at(1_000)).is_none());
+        assert!(cache.fresh(&hash, at(-1)).is_none(), "clock set back");
+        assert!(
+            cache.knows(&hash),
+            "a stale row still says the key is plain"
+        );
+    }
+
+    #[test]
+    fn a_zero_ttl_caches_nothing_but_remembers_plain_keys() {
+        let cache = KeyCache::new(std::time::Duration::ZERO);
+        let (hash, row) = plain("secret-a");
+        cache.remember(&hash, &row, at(0), cache.generation());
+        assert!(cache.fresh(&hash, at(0)).is_none());
+        assert!(cache.knows(&hash));
+    }
+
+    #[test]
+    fn a_read_from_before_a_change_is_not_remembered() {
+        let cache = KeyCache::new(std::time::Duration::from_secs(1));
+        let (hash, row) = plain("secret-a");
+        let seen = cache.generation();
+        cache.clear();
+        cache.remember(&hash, &row, at(0), seen);
+        assert!(!cache.knows(&hash));
+        cache.remember(&hash, &row, at(0), cache.generation());
+        assert!(cache.knows(&hash));
+        cache.clear();
+        assert!(!cache.knows(&hash));
+    }
+
+    #[test]
+    fn only_the_current_secret_is_cached() {
+        let cache = KeyCache::new(std::time::Duration::from_secs(1));
+        let (hash, row) = plain("secret-a");
+        let (previous, _) = plain("secret-old");
+        cache.remember(&previous, &row, at(0), cache.generation());
+        assert!(!cache.knows(&previous));
+        assert!(cache.fresh(&hash, at(0)).is_none());
+    }
+
+    #[test]
+    fn admissions_from_an_entry_add_up_in_usage_count() {
+        let cache = KeyCache::new(std::time::Duration::from_secs(1));
+        let (hash, row) = plain("secret-a");
+        cache.remember(&hash, &row, at(0), cache.generation());
+        let entry = cache.fresh(&hash, at(5)).unwrap();
+        assert_eq!(entry.admit(at(5)).usage_count, 11);
+        let second = entry.admit(at(7));
+        assert_eq!(second.usage_count, 12);
+        assert_eq!(second.last_request, Some(at(7)));
+        assert_eq!(entry.row().usage_count, 10);
+    }
+
+    #[test]
+    fn forget_drops_one_key() {
+        let cache = KeyCache::new(std::time::Duration::from_secs(1));
+        let (hash, row) = plain("secret-a");
+        cache.remember(&hash, &row, at(0), cache.generation());
+        cache.forget(&hash);
+        assert!(!cache.knows(&hash));
+        assert_eq!(cache.len(), 0);
+    }
+}
