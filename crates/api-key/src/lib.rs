@@ -2,6 +2,7 @@
 //! exact, atomic verification; a Rust API for trusted host applications
 //! ([`ApiKeys`]); and an actix extractor that protects host routes.
 
+mod batch;
 pub mod counters;
 pub mod db;
 pub mod error;
@@ -47,9 +48,10 @@ pub struct ApiKeyState {
 #[derive(Debug, Clone, Default)]
 pub struct ApiKeyPlugin {
     options: Arc<ApiKeyOptions>,
-    /// The plain-key admissions of this server, shared by every worker's
-    /// app (made with the first app, over its pool).
-    counters: Arc<OnceLock<KeyCounters>>,
+    /// The service handle of this server, shared by every worker's app
+    /// (made with the first app, over its pool): one cache, one set of
+    /// counters and one verify batcher per process.
+    keys: Arc<OnceLock<ApiKeys>>,
 }
 
 impl ApiKeyPlugin {
@@ -57,7 +59,7 @@ impl ApiKeyPlugin {
     pub fn new(options: ApiKeyOptions) -> Self {
         Self {
             options: Arc::new(options),
-            counters: Arc::default(),
+            keys: Arc::default(),
         }
     }
 
@@ -77,14 +79,10 @@ impl Plugin for ApiKeyPlugin {
     }
 
     fn app_data(&self, cfg: &mut web::ServiceConfig, state: &AuthState) {
-        let counters = self.counters.get_or_init(|| {
-            KeyCounters::new(
-                state.pool.clone(),
-                self.options.counter_flush_interval,
-                self.options.key_cache_ttl,
-            )
-        });
-        let keys = ApiKeys::from_state(state, self.options.clone()).with_counters(counters.clone());
+        let keys = self
+            .keys
+            .get_or_init(|| ApiKeys::from_state(state, self.options.clone()))
+            .clone();
         cfg.app_data(web::Data::new(ApiKeyState { keys }));
     }
 
@@ -93,8 +91,8 @@ impl Plugin for ApiKeyPlugin {
     }
 
     fn flush(&self) -> Result<(), latchkey_session::StorageError> {
-        match self.counters.get() {
-            Some(counters) => counters.flush_now().map(|_| ()),
+        match self.keys.get() {
+            Some(keys) => keys.counters().flush_now().map(|_| ()),
             None => Ok(()),
         }
     }

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::both_backends;
-use common::keys::{burst, insert_key, stored};
+use common::keys::{burst, burst_of, insert_key, stored};
 use latchkey_session::db::Backend;
 use serde_json::{json, Value};
 
@@ -58,6 +58,45 @@ both_backends!(
         let row = stored(&app, &key).unwrap();
         assert_eq!(row.remaining, Some(990));
         assert_eq!((row.usage_count, row.request_count), (10, Some(10)));
+    }
+);
+
+both_backends!(
+    many_keys_verified_together_each_admit_exactly_their_budget,
+    |backend: Backend| async move {
+        // Concurrent verifies of different keys are charged in shared
+        // batch statements; each key still admits exactly its budget.
+        let app = test_app!(backend);
+        let keys: Vec<_> = (0..30)
+            .map(|n| {
+                insert_key(&app, "o", |k| {
+                    k.remaining = Some(4);
+                    k.rate_limit_enabled = Some(n % 2 == 0);
+                    k.rate_limit_max = Some(1000);
+                })
+                .0
+            })
+            .collect();
+        let order: Vec<_> = (0..10).flat_map(|_| keys.iter()).collect();
+        let answers = burst_of(&app, order.iter().copied()).await;
+        for (n, key) in keys.iter().enumerate() {
+            let own: Vec<_> = answers
+                .iter()
+                .skip(n)
+                .step_by(keys.len())
+                .cloned()
+                .collect();
+            assert_eq!(count(&own, None), 4, "key {n}");
+            assert_eq!(count(&own, Some("USAGE_EXCEEDED")), 6, "key {n}");
+            let row = stored(&app, key).unwrap();
+            assert_eq!((row.remaining, row.usage_count), (Some(0), 4), "key {n}");
+            let limited = n % 2 == 0;
+            assert_eq!(
+                row.request_count,
+                Some(if limited { 4 } else { 0 }),
+                "key {n}"
+            );
+        }
     }
 );
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use latchkey_session::db::{DbConnection, DbPool};
 use latchkey_session::{run_blocking, AuthState, SharedClock};
 
+use crate::batch::Batcher;
 use crate::counters::KeyCounters;
 use crate::error::ApiKeyError;
 use crate::options::ApiKeyOptions;
@@ -24,6 +25,7 @@ pub struct ApiKeys {
     pub(crate) options: Arc<ApiKeyOptions>,
     pub(crate) clock: SharedClock,
     pub(crate) counters: KeyCounters,
+    pub(crate) batcher: Batcher,
 }
 
 impl std::fmt::Debug for ApiKeys {
@@ -36,26 +38,23 @@ impl std::fmt::Debug for ApiKeys {
 
 impl ApiKeys {
     /// A handle over a pool, with options and a clock, counting the
-    /// admissions of plain keys in its own [`KeyCounters`].
+    /// admissions of plain keys in its own [`KeyCounters`] and charging
+    /// concurrent verifies in batches ([`Batcher`]). Clones share both;
+    /// make one per process.
     pub fn new(pool: DbPool, options: Arc<ApiKeyOptions>, clock: SharedClock) -> Self {
         let counters = KeyCounters::new(
             pool.clone(),
             options.counter_flush_interval,
             options.key_cache_ttl,
         );
+        let batcher = Batcher::new(pool.clone(), clock.clone(), options.rate_limit_enabled);
         Self {
             pool,
             options,
             clock,
             counters,
+            batcher,
         }
-    }
-
-    /// This handle counting plain-key admissions in `counters`, shared
-    /// with other handles of the process.
-    pub fn with_counters(mut self, counters: KeyCounters) -> Self {
-        self.counters = counters;
-        self
     }
 
     /// The plain-key admissions this handle counts in memory.

@@ -296,8 +296,10 @@ impl ApiKeys {
         Ok((outcome, status))
     }
 
-    /// [`check_cached`], else [`check_counting`] off the executor, at this
-    /// moment of the clock (answered with the outcome).
+    /// [`check_cached`], else the next verify batch ([`crate::batch`]) for
+    /// a key with counters, else (or if the batch left it undecided)
+    /// [`check_counting`] off the executor; answered with the moment of
+    /// the clock it was decided at.
     async fn check(
         &self,
         key: PlainKey,
@@ -312,6 +314,16 @@ impl ApiKeys {
             return Ok((outcome, row, now));
         }
         let rate_limit_enabled = self.options.rate_limit_enabled;
+        let batchable = request.permissions.is_none() && request.config_id.is_none();
+        if batchable && !self.counters.looks_plain(&hash) {
+            let seen = self.counters.generation();
+            if let Some((admitted, at)) = self.batcher.consume(&hash).await {
+                if is_plain(&admitted, rate_limit_enabled) {
+                    self.counters.remember(&hash, &admitted, at, seen);
+                }
+                return Ok((Ok(admitted), None, at));
+            }
+        }
         let counters = self.counters.clone();
         let (outcome, row) = run_blocking(&self.pool, move |conn| {
             check_counting(conn, &hash, &request, rate_limit_enabled, now, &counters)

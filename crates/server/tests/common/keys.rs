@@ -94,8 +94,17 @@ impl TestApp {
 
 /// Sends `n` verifies of `key` at once through one app; returns the answers.
 pub async fn burst(app: &TestApp, key: &PlainKey, n: usize) -> Vec<Value> {
+    burst_of(app, std::iter::repeat_n(key, n)).await
+}
+
+/// Sends a verify of each of `keys` at once through one app; returns the
+/// answers in the same order.
+pub async fn burst_of<'a>(
+    app: &TestApp,
+    keys: impl IntoIterator<Item = &'a PlainKey>,
+) -> Vec<Value> {
     let service = actix_web::test::init_service(latchkey::app::build_app(app.auth.clone())).await;
-    let calls = (0..n).map(|_| {
+    let calls = keys.into_iter().map(|key| {
         let req = verify_request(json!({ "key": key.expose() })).to_request();
         actix_web::test::call_and_read_body_json::<_, _, Value>(&service, req)
     });

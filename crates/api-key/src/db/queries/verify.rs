@@ -70,7 +70,7 @@ UPDATE apikey SET
     "usageCount" = "usageCount" + 1,
     "lastRequest" = $2,
     "updatedAt" = $2
-WHERE (key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))
+WHERE {MATCH}
     AND ($4 IS NULL OR "configId" = $4)
     AND enabled IS NOT FALSE
     AND ("expiresAt" IS NULL OR "expiresAt" > $2)
@@ -112,8 +112,20 @@ const WINDOWS_CHARGED: &str = "(SELECT {ARRAY_AGG}({OBJECT}(
         'count', CASE WHEN {W_OPEN} THEN {W_COUNT} + 1 ELSE 1 END) ORDER BY {W_INDEX}){AS_TEXT}
     FROM {EACH_WINDOW})";
 
-/// Renders the statement for one backend.
+/// The presented key, for one verify: its current secret, or its previous
+/// one while the grace period of a rotation runs.
+const MATCH_ONE: &str = r#"(key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))"#;
+/// The presented keys of a batch ([`consume_many`]): current secrets only,
+/// `$1` a list of hashes (base64url: no comma, quote or bracket in them).
+const MATCH_MANY_PG: &str = "key = ANY(string_to_array($1, ','))";
+const MATCH_MANY_SQLITE: &str = "key IN (SELECT value FROM json_each($1))";
+
+/// Renders the statement for one backend, for one key or a batch.
 fn render(postgres: bool) -> String {
+    render_for(postgres, false)
+}
+
+fn render_for(postgres: bool, batch: bool) -> String {
     let elapsed = |ts: &str, ms: &str| {
         if postgres {
             format!("({ts} + {ms} * INTERVAL '1 millisecond' <= $2)")
@@ -171,6 +183,14 @@ fn render(postgres: bool) -> String {
         .replace("{EACH_WINDOW}", each_window)
         .replace("{W}", element)
         .replace("{COLUMNS}", COLUMNS)
+        .replace(
+            "{MATCH}",
+            match (batch, postgres) {
+                (false, _) => MATCH_ONE,
+                (true, true) => MATCH_MANY_PG,
+                (true, false) => MATCH_MANY_SQLITE,
+            },
+        )
 }
 
 /// The verify statement of a backend as text, its binds named `$1`..`$7`
@@ -220,6 +240,59 @@ pub fn consume(conn: &mut DbConnection, c: Consume<'_>) -> QueryResult<Option<Ap
         }
     }
 }
+
+/// [`consume`] for several keys in one statement and one commit: each key
+/// with nothing in its way is admitted and charged once, exactly as
+/// `consume` would, and comes back; a key that is refused, unknown, or
+/// presented by a rotated-out previous secret does not (the caller decides
+/// those one by one). `hashes` must be distinct: a row is updated at most
+/// once per statement. No configuration or permission condition applies.
+pub fn consume_many(
+    conn: &mut DbConnection,
+    hashes: &[HashedKey],
+    now: PrimitiveDateTime,
+    rate_limit_enabled: bool,
+) -> QueryResult<Vec<ApiKey>> {
+    static PG: OnceLock<Template> = OnceLock::new();
+    static SQLITE: OnceLock<Template> = OnceLock::new();
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    let list = if postgres {
+        hashes
+            .iter()
+            .map(HashedKey::as_str)
+            .collect::<Vec<_>>()
+            .join(",")
+    } else {
+        let quoted: Vec<String> = hashes
+            .iter()
+            .map(|h| format!("\"{}\"", h.as_str()))
+            .collect();
+        format!("[{}]", quoted.join(","))
+    };
+    let binds = [
+        Bind::Text(&list),
+        Bind::Time(now),
+        Bind::Bool(rate_limit_enabled),
+        Bind::OptText(None),
+        Bind::Bool(false),
+        Bind::OptText(None),
+        Bind::BigInt(epoch_ms(now)),
+    ];
+    match conn {
+        DbConnection::Postgres(pg) => {
+            let template = PG.get_or_init(|| Template::new(&render_for(true, true)));
+            Statement::<ConsumeManyStatement>::new(template, &binds).load::<ApiKey>(pg)
+        }
+        DbConnection::Sqlite(lite) => {
+            let template = SQLITE.get_or_init(|| Template::new(&render_for(false, true)));
+            let _one_writer = sqlite_writer();
+            Statement::<ConsumeManyStatement>::new(template, &binds).load::<ApiKey>(lite)
+        }
+    }
+}
+
+/// Names the batch statement in Diesel's statement cache.
+struct ConsumeManyStatement;
 
 /// SQLite lets one connection write at a time; the others wait in its busy
 /// handler, which sleeps between tries (1 ms, 2 ms, 5 ms, … up to 100 ms),

@@ -150,3 +150,133 @@ latchkey_session::both_backends!(
         assert_eq!(shapes, 96);
     }
 );
+
+latchkey_session::both_backends!(
+    a_batch_charges_each_key_as_one_verify_would,
+    |backend: Backend| async move {
+        let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+            return;
+        };
+        let mut conn = db.pool.get().unwrap();
+        let conn: &mut DbConnection = &mut conn;
+        let at = now();
+        let long_ago = at - time::Duration::days(2);
+        let open_start = crate::rate_limits::epoch_ms(at) - 1_000;
+        let windows = |count: i64| {
+            Some(format!(
+                r#"[{{"window":60000,"max":5,"start":{open_start},"count":{count}}}]"#
+            ))
+        };
+        // Every shape twice: one key verified alone, its twin in the batch.
+        let mut alone = Vec::new();
+        let mut batched = Vec::new();
+        for remaining in [None, Some(0), Some(3)] {
+            for refill_due in [false, true] {
+                for enabled in [true, false] {
+                    for expired in [false, true] {
+                        for single in [None, Some(2), Some(5)] {
+                            for several in [None, Some(2), Some(5)] {
+                                let mut shape = key_row(&PlainKey::generate(None, 8), at);
+                                shape.remaining = remaining;
+                                if refill_due {
+                                    shape.refill_interval = Some(60_000);
+                                    shape.refill_amount = Some(4);
+                                    shape.last_refill_at = Some(long_ago);
+                                }
+                                shape.enabled = Some(enabled);
+                                shape.expires_at = expired.then_some(long_ago);
+                                shape.rate_limit_enabled = Some(true);
+                                if let Some(count) = single {
+                                    shape.rate_limit_time_window = Some(60_000);
+                                    shape.rate_limit_max = Some(5);
+                                    shape.request_count = Some(count);
+                                    shape.rate_limit_window_start =
+                                        Some(at - time::Duration::seconds(1));
+                                }
+                                shape.rate_limits = several.and_then(windows);
+                                for twins in [&mut alone, &mut batched] {
+                                    let plain = PlainKey::generate(None, 64);
+                                    let row = ApiKey {
+                                        id: latchkey_session::tokens::random_id(),
+                                        key: plain.hash().0,
+                                        ..shape.clone()
+                                    };
+                                    keys::insert(conn, &row).unwrap();
+                                    twins.push((plain.hash(), row));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // An unknown key and a rotated-out previous secret are left undecided.
+        let unknown = PlainKey::generate(None, 64).hash();
+        let rotated = key_row(&PlainKey::generate(None, 64), at);
+        keys::insert(conn, &rotated).unwrap();
+        let previous = PlainKey::generate(None, 64).hash();
+        {
+            use crate::db::schema::apikey;
+            use diesel::prelude::*;
+            let set = (
+                apikey::previous_key.eq(Some(previous.as_str())),
+                apikey::previous_key_expires_at.eq(Some(at + time::Duration::hours(1))),
+            );
+            match conn {
+                DbConnection::Postgres(c) => diesel::update(apikey::table.find(&rotated.id))
+                    .set(set)
+                    .execute(c),
+                DbConnection::Sqlite(c) => diesel::update(apikey::table.find(&rotated.id))
+                    .set(set)
+                    .execute(c),
+            }
+            .unwrap();
+        }
+        assert!(find_presented(conn, &previous, at).unwrap().is_some());
+        let hashes: Vec<HashedKey> = batched
+            .iter()
+            .map(|(hash, _)| hash.clone())
+            .chain([unknown, previous])
+            .collect();
+        let charged = consume_many(conn, &hashes, at, true).unwrap();
+        assert!(charged.iter().all(|row| row.id != rotated.id));
+        assert_eq!(
+            keys::find_by_hash(conn, &HashedKey(rotated.key.clone()))
+                .unwrap()
+                .unwrap()
+                .remaining,
+            rotated.remaining
+        );
+        let mut admitted_alone = 0;
+        for ((hash, _), (twin_hash, twin)) in alone.iter().zip(&batched) {
+            let c = Consume {
+                hash,
+                now: at,
+                rate_limit_enabled: true,
+                config_id: None,
+                checked_permissions: None,
+            };
+            let one = consume(conn, c).unwrap();
+            let many = charged.iter().find(|row| row.key == twin_hash.as_str());
+            match (one, many) {
+                (None, None) => {
+                    // Refused by both, and left as it was.
+                    let read = find_presented(conn, twin_hash, at).unwrap().unwrap();
+                    assert_eq!(&read, twin);
+                }
+                (Some(one), Some(many)) => {
+                    admitted_alone += 1;
+                    let same = |row: &ApiKey| ApiKey {
+                        id: String::new(),
+                        key: String::new(),
+                        ..row.clone()
+                    };
+                    assert_eq!(same(&one), same(many), "{twin:?}");
+                }
+                (one, many) => panic!("alone {one:?}, in a batch {many:?}, for {twin:?}"),
+            }
+        }
+        assert_eq!(charged.len(), admitted_alone);
+        assert!(admitted_alone > 10 && admitted_alone < alone.len() / 2);
+    }
+);

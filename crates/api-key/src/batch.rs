@@ -1,0 +1,221 @@
+//! Charging the verifies that arrive together in one statement.
+//!
+//! Under load many verifies of keys with counters are in flight at once,
+//! and each used to be its own `UPDATE … RETURNING` and its own commit:
+//! the database's per-statement and per-commit work, not the rows, bound
+//! the rate. A [`Batcher`] queues them instead; one thread per process
+//! takes everything queued, charges all of those keys in one statement
+//! ([`crate::db::queries::verify::consume_many`]: the verify statement
+//! with a list of keys, every condition evaluated per row exactly as for
+//! one key, one commit), and answers each waiting verify. While that
+//! statement runs, the next batch gathers, so the batches grow with the
+//! load and a lone verify waits for nobody.
+//!
+//! Only what the batch statement can decide exactly goes there: distinct
+//! keys (a row is charged at most once per statement, so a second verify
+//! of a key already queued takes the one-key path), no permission or
+//! configuration condition. A key the batch did not admit (refused,
+//! unknown, a previous secret in its grace period) or any failure of the
+//! batch comes back undecided, and the caller verifies it alone, which
+//! also says why it is refused. Nothing is charged twice: a key is either
+//! charged by the batch (and admitted) or not touched by it.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::thread::JoinHandle;
+
+use futures_channel::oneshot;
+use latchkey_session::db::DbPool;
+use latchkey_session::{SharedClock, StorageError};
+use time::PrimitiveDateTime;
+
+use crate::db::models::ApiKey;
+use crate::db::queries::verify::consume_many;
+use crate::keys::HashedKey;
+use crate::sync::lock;
+
+/// Keys per statement at most; beyond, verifies take the one-key path.
+const MAX_BATCH: usize = 256;
+
+/// The verifies of one process waiting for the next batch, and the thread
+/// that runs the batches. Cheap to clone; the thread starts with the first
+/// verify and stops (answering what is queued) when the last clone goes.
+#[derive(Clone)]
+pub struct Batcher {
+    handle: Arc<Handle>,
+}
+
+impl std::fmt::Debug for Batcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batcher").finish_non_exhaustive()
+    }
+}
+
+/// Stops the thread when the last [`Batcher`] clone is dropped.
+struct Handle(Arc<Shared>);
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+struct Waiter {
+    hash: HashedKey,
+    reply: oneshot::Sender<(ApiKey, PrimitiveDateTime)>,
+}
+
+#[derive(Default)]
+struct Queue {
+    waiting: Vec<Waiter>,
+    stopping: bool,
+}
+
+struct Shared {
+    pool: DbPool,
+    clock: SharedClock,
+    rate_limit_enabled: bool,
+    queue: Mutex<Queue>,
+    /// Wakes the thread: a first verify queued, or stop.
+    wake: Condvar,
+    started: AtomicBool,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Batcher {
+    /// A batcher over a pool and a clock (the batch's time is the clock's
+    /// when its statement starts).
+    pub fn new(pool: DbPool, clock: SharedClock, rate_limit_enabled: bool) -> Self {
+        let shared = Shared {
+            pool,
+            clock,
+            rate_limit_enabled,
+            queue: Mutex::new(Queue::default()),
+            wake: Condvar::new(),
+            started: AtomicBool::new(false),
+            thread: Mutex::new(None),
+        };
+        Self {
+            handle: Arc::new(Handle(Arc::new(shared))),
+        }
+    }
+
+    /// Admits and charges the key `hash` in the next batch: the charged
+    /// row and the batch's time, or `None` when the batch did not admit it
+    /// (or it could not join one): then nothing was charged, and the
+    /// caller decides the key alone.
+    pub async fn consume(&self, hash: &HashedKey) -> Option<(ApiKey, PrimitiveDateTime)> {
+        let shared = &self.handle.0;
+        let answer = {
+            let mut queue = lock(&shared.queue);
+            let full = queue.waiting.len() >= MAX_BATCH;
+            if queue.stopping || full || queue.waiting.iter().any(|w| w.hash == *hash) {
+                return None;
+            }
+            let (reply, answer) = oneshot::channel();
+            queue.waiting.push(Waiter {
+                hash: hash.clone(),
+                reply,
+            });
+            if queue.waiting.len() == 1 {
+                shared.wake.notify_one();
+            }
+            answer
+        };
+        if !shared.ensure_thread() {
+            // No thread to answer: undecided (dropping the queue's senders).
+            lock(&shared.queue).waiting.clear();
+        }
+        answer.await.ok()
+    }
+}
+
+impl Shared {
+    /// Starts the thread once; false when it cannot run.
+    fn ensure_thread(self: &Arc<Self>) -> bool {
+        if self.started.load(Ordering::Acquire) {
+            return lock(&self.thread).is_some() || lock(&self.queue).stopping;
+        }
+        let mut thread = lock(&self.thread);
+        if self.started.swap(true, Ordering::AcqRel) {
+            return thread.is_some();
+        }
+        let shared = self.clone();
+        match std::thread::Builder::new()
+            .name("latchkey-verify-batches".into())
+            .spawn(move || shared.run())
+        {
+            Ok(handle) => {
+                *thread = Some(handle);
+                true
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the verify batcher; verifying one by one");
+                false
+            }
+        }
+    }
+
+    /// The thread: take everything queued, charge it, answer; repeat.
+    fn run(&self) {
+        loop {
+            let batch = {
+                let mut queue = lock(&self.queue);
+                while queue.waiting.is_empty() && !queue.stopping {
+                    queue = self
+                        .wake
+                        .wait(queue)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                if queue.waiting.is_empty() {
+                    return;
+                }
+                std::mem::take(&mut queue.waiting)
+            };
+            self.charge(batch);
+        }
+    }
+
+    /// Charges one batch and answers its admitted verifies; the others'
+    /// senders are dropped, which answers them "undecided".
+    fn charge(&self, batch: Vec<Waiter>) {
+        let now = self.clock.now();
+        let hashes: Vec<HashedKey> = batch.iter().map(|w| w.hash.clone()).collect();
+        let charged = self
+            .pool
+            .get()
+            .map_err(StorageError::from)
+            .and_then(|mut conn| {
+                consume_many(&mut conn, &hashes, now, self.rate_limit_enabled)
+                    .map_err(StorageError::from)
+            });
+        match charged {
+            Ok(rows) => {
+                let mut admitted: HashMap<String, ApiKey> =
+                    rows.into_iter().map(|row| (row.key.clone(), row)).collect();
+                for waiter in batch {
+                    if let Some(row) = admitted.remove(waiter.hash.as_str()) {
+                        // A verify that gave up meanwhile was still charged,
+                        // as one whose answer was lost on the way.
+                        let _ = waiter.reply.send((row, now));
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, keys = hashes.len(), "verify batch failed; verifying one by one");
+            }
+        }
+    }
+
+    fn stop(&self) {
+        lock(&self.queue).stopping = true;
+        self.wake.notify_all();
+        let thread = lock(&self.thread).take();
+        if let Some(thread) = thread {
+            if thread.join().is_err() {
+                tracing::error!("the verify batcher panicked");
+            }
+        }
+    }
+}
