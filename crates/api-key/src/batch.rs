@@ -5,22 +5,22 @@
 //! the database's per-statement and per-commit work, not the rows, bound
 //! the rate. A [`Batcher`] queues them instead; one thread per process
 //! takes everything queued, charges all of those keys in one statement
-//! ([`crate::db::queries::verify::consume_many`]: the verify statement
+//! ([`crate::db::queries::batch::consume_many`]: the verify statement
 //! with a list of keys, every condition evaluated per row exactly as for
 //! one key, one commit), and answers each waiting verify. While that
 //! statement runs, the next batch gathers, so the batches grow with the
 //! load and a lone verify waits for nobody.
 //!
-//! Only what the batch statement can decide exactly goes there: distinct
-//! keys (a row is charged at most once per statement, so a second verify
-//! of a key already queued takes the one-key path), no permission or
-//! configuration condition. A key the batch did not admit (refused,
-//! unknown, a previous secret in its grace period) or any failure of the
-//! batch comes back undecided, and the caller verifies it alone, which
-//! also says why it is refused. Nothing is charged twice: a key is either
-//! charged by the batch (and admitted) or not touched by it.
+//! A hot key's verifies in one batch are charged one after another in the
+//! same transaction ([`crate::db::queries::batch::charge_batch`]), so they
+//! wait for one commit instead of each for the previous one's. Only
+//! verifies with no permission or configuration condition join a batch.
+//! A verify the batch did not admit (refused, unknown, a previous secret in
+//! its grace period) or any failure of the batch comes back undecided, and
+//! the caller verifies it alone, which also says why it is refused.
+//! Nothing is charged twice: a verify is either charged by the batch (and
+//! admitted, once the transaction committed) or not touched by it.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -31,7 +31,7 @@ use latchkey_session::{SharedClock, StorageError};
 use time::PrimitiveDateTime;
 
 use crate::db::models::ApiKey;
-use crate::db::queries::verify::consume_many;
+use crate::db::queries::batch::charge_batch;
 use crate::keys::HashedKey;
 use crate::sync::lock;
 
@@ -110,7 +110,7 @@ impl Batcher {
         let answer = {
             let mut queue = lock(&shared.queue);
             let full = queue.waiting.len() >= MAX_BATCH;
-            if queue.stopping || full || queue.waiting.iter().any(|w| w.hash == *hash) {
+            if queue.stopping || full {
                 return None;
             }
             let (reply, answer) = oneshot::channel();
@@ -187,15 +187,13 @@ impl Shared {
             .get()
             .map_err(StorageError::from)
             .and_then(|mut conn| {
-                consume_many(&mut conn, &hashes, now, self.rate_limit_enabled)
+                charge_batch(&mut conn, &hashes, now, self.rate_limit_enabled)
                     .map_err(StorageError::from)
             });
         match charged {
             Ok(rows) => {
-                let mut admitted: HashMap<String, ApiKey> =
-                    rows.into_iter().map(|row| (row.key.clone(), row)).collect();
-                for waiter in batch {
-                    if let Some(row) = admitted.remove(waiter.hash.as_str()) {
+                for (waiter, row) in batch.into_iter().zip(rows) {
+                    if let Some(row) = row {
                         // A verify that gave up meanwhile was still charged,
                         // as one whose answer was lost on the way.
                         let _ = waiter.reply.send((row, now));

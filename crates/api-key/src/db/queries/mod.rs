@@ -1,5 +1,6 @@
 //! Statements on `apikey`, each a plain function over `&mut DbConnection`.
 
+pub mod batch;
 pub mod cap;
 pub mod counters;
 pub mod keys;

@@ -115,7 +115,7 @@ const WINDOWS_CHARGED: &str = "(SELECT {ARRAY_AGG}({OBJECT}(
 /// The presented key, for one verify: its current secret, or its previous
 /// one while the grace period of a rotation runs.
 const MATCH_ONE: &str = r#"(key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))"#;
-/// The presented keys of a batch ([`consume_many`]): current secrets only,
+/// The presented keys of a batch ([`super::batch::consume_many`]): current secrets only,
 /// `$1` a list of hashes (base64url: no comma, quote or bracket in them).
 const MATCH_MANY_PG: &str = "key = ANY(string_to_array($1, ','))";
 const MATCH_MANY_SQLITE: &str = "key IN (SELECT value FROM json_each($1))";
@@ -125,7 +125,7 @@ fn render(postgres: bool) -> String {
     render_for(postgres, false)
 }
 
-fn render_for(postgres: bool, batch: bool) -> String {
+pub(super) fn render_for(postgres: bool, batch: bool) -> String {
     let elapsed = |ts: &str, ms: &str| {
         if postgres {
             format!("({ts} + {ms} * INTERVAL '1 millisecond' <= $2)")
@@ -219,6 +219,15 @@ struct ConsumeStatement;
 /// any condition refused it (nothing was changed then). Prepared once per
 /// connection.
 pub fn consume(conn: &mut DbConnection, c: Consume<'_>) -> QueryResult<Option<ApiKey>> {
+    let _one_writer = matches!(conn, DbConnection::Sqlite(_)).then(sqlite_writer);
+    consume_locked(conn, c)
+}
+
+/// [`consume`], for a caller that holds [`sqlite_writer`] (SQLite).
+pub(super) fn consume_locked(
+    conn: &mut DbConnection,
+    c: Consume<'_>,
+) -> QueryResult<Option<ApiKey>> {
     let binds = [
         Bind::Text(c.hash.as_str()),
         Bind::Time(c.now),
@@ -232,67 +241,11 @@ pub fn consume(conn: &mut DbConnection, c: Consume<'_>) -> QueryResult<Option<Ap
         DbConnection::Postgres(pg) => Statement::<ConsumeStatement>::new(template(true), &binds)
             .get_result::<ApiKey>(pg)
             .optional(),
-        DbConnection::Sqlite(lite) => {
-            let _one_writer = sqlite_writer();
-            Statement::<ConsumeStatement>::new(template(false), &binds)
-                .get_result::<ApiKey>(lite)
-                .optional()
-        }
+        DbConnection::Sqlite(lite) => Statement::<ConsumeStatement>::new(template(false), &binds)
+            .get_result::<ApiKey>(lite)
+            .optional(),
     }
 }
-
-/// [`consume`] for several keys in one statement and one commit: each key
-/// with nothing in its way is admitted and charged once, exactly as
-/// `consume` would, and comes back; a key that is refused, unknown, or
-/// presented by a rotated-out previous secret does not (the caller decides
-/// those one by one). `hashes` must be distinct: a row is updated at most
-/// once per statement. No configuration or permission condition applies.
-pub fn consume_many(
-    conn: &mut DbConnection,
-    hashes: &[HashedKey],
-    now: PrimitiveDateTime,
-    rate_limit_enabled: bool,
-) -> QueryResult<Vec<ApiKey>> {
-    static PG: OnceLock<Template> = OnceLock::new();
-    static SQLITE: OnceLock<Template> = OnceLock::new();
-    let postgres = matches!(conn, DbConnection::Postgres(_));
-    let list = if postgres {
-        hashes
-            .iter()
-            .map(HashedKey::as_str)
-            .collect::<Vec<_>>()
-            .join(",")
-    } else {
-        let quoted: Vec<String> = hashes
-            .iter()
-            .map(|h| format!("\"{}\"", h.as_str()))
-            .collect();
-        format!("[{}]", quoted.join(","))
-    };
-    let binds = [
-        Bind::Text(&list),
-        Bind::Time(now),
-        Bind::Bool(rate_limit_enabled),
-        Bind::OptText(None),
-        Bind::Bool(false),
-        Bind::OptText(None),
-        Bind::BigInt(epoch_ms(now)),
-    ];
-    match conn {
-        DbConnection::Postgres(pg) => {
-            let template = PG.get_or_init(|| Template::new(&render_for(true, true)));
-            Statement::<ConsumeManyStatement>::new(template, &binds).load::<ApiKey>(pg)
-        }
-        DbConnection::Sqlite(lite) => {
-            let template = SQLITE.get_or_init(|| Template::new(&render_for(false, true)));
-            let _one_writer = sqlite_writer();
-            Statement::<ConsumeManyStatement>::new(template, &binds).load::<ApiKey>(lite)
-        }
-    }
-}
-
-/// Names the batch statement in Diesel's statement cache.
-struct ConsumeManyStatement;
 
 /// SQLite lets one connection write at a time; the others wait in its busy
 /// handler, which sleeps between tries (1 ms, 2 ms, 5 ms, … up to 100 ms),
@@ -300,7 +253,7 @@ struct ConsumeManyStatement;
 /// This process's verifies queue here instead and each starts as soon as
 /// the previous one is done. (Other processes and other writers still meet
 /// the busy timeout, as before.)
-fn sqlite_writer() -> std::sync::MutexGuard<'static, ()> {
+pub(super) fn sqlite_writer() -> std::sync::MutexGuard<'static, ()> {
     static WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
     WRITER
         .lock()

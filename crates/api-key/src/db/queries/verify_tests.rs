@@ -10,6 +10,7 @@ use latchkey_session::testing::TestDb;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use super::*;
+use crate::db::queries::batch::{charge_batch, consume_many};
 use crate::db::queries::keys;
 use crate::keys::PlainKey;
 
@@ -278,5 +279,87 @@ latchkey_session::both_backends!(
         }
         assert_eq!(charged.len(), admitted_alone);
         assert!(admitted_alone > 10 && admitted_alone < alone.len() / 2);
+    }
+);
+
+latchkey_session::both_backends!(
+    a_batch_with_repeated_keys_charges_as_one_by_one_would,
+    |backend: Backend| async move {
+        let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+            return;
+        };
+        let mut conn = db.pool.get().unwrap();
+        let conn: &mut DbConnection = &mut conn;
+        let at = now();
+        let open_start = crate::rate_limits::epoch_ms(at) - 1_000;
+        let mut alone = Vec::new();
+        let mut batched = Vec::new();
+        for remaining in [None, Some(2), Some(0)] {
+            for single in [None, Some(3)] {
+                for several in [None, Some(2)] {
+                    let mut shape = key_row(&PlainKey::generate(None, 8), at);
+                    shape.remaining = remaining;
+                    shape.rate_limit_enabled = Some(true);
+                    if let Some(count) = single {
+                        shape.rate_limit_time_window = Some(60_000);
+                        shape.rate_limit_max = Some(5);
+                        shape.request_count = Some(count);
+                        shape.rate_limit_window_start = Some(at - time::Duration::seconds(1));
+                    }
+                    shape.rate_limits = several.map(|count| {
+                        format!(
+                            r#"[{{"window":60000,"max":5,"start":{open_start},"count":{count}}}]"#
+                        )
+                    });
+                    for twins in [&mut alone, &mut batched] {
+                        let plain = PlainKey::generate(None, 64);
+                        let row = ApiKey {
+                            id: latchkey_session::tokens::random_id(),
+                            key: plain.hash().0,
+                            ..shape.clone()
+                        };
+                        keys::insert(conn, &row).unwrap();
+                        twins.push((plain.hash(), row));
+                    }
+                }
+            }
+        }
+        // Each key presented four times, interleaved with the others.
+        let order: Vec<usize> = (0..4).flat_map(|_| 0..alone.len()).collect();
+        let hashes: Vec<HashedKey> = order.iter().map(|&k| batched[k].0.clone()).collect();
+        let charged = charge_batch(conn, &hashes, at, true).unwrap();
+        let mut admitted = 0;
+        for (position, &k) in order.iter().enumerate() {
+            let c = Consume {
+                hash: &alone[k].0,
+                now: at,
+                rate_limit_enabled: true,
+                config_id: None,
+                checked_permissions: None,
+            };
+            let one = consume(conn, c).unwrap();
+            let same = |row: &ApiKey| ApiKey {
+                id: String::new(),
+                key: String::new(),
+                ..row.clone()
+            };
+            assert_eq!(
+                one.as_ref().map(same),
+                charged[position].as_ref().map(same),
+                "verify {position} of {:?}",
+                batched[k].1
+            );
+            admitted += usize::from(one.is_some());
+        }
+        // Some keys admit all four, some fewer, some none.
+        assert!(admitted > 12 && admitted < order.len(), "{admitted}");
+        for ((_, one), (hash, _)) in alone.iter().zip(&batched) {
+            let left_alone = keys::find_by_hash(conn, &HashedKey(one.key.clone())).unwrap();
+            let left_batched = keys::find_by_hash(conn, hash).unwrap();
+            assert_eq!(
+                left_alone.map(|r| (r.remaining, r.request_count, r.usage_count, r.rate_limits)),
+                left_batched.map(|r| (r.remaining, r.request_count, r.usage_count, r.rate_limits))
+            );
+        }
     }
 );
