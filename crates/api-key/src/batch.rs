@@ -209,11 +209,6 @@ impl Shared {
     fn stop(&self) {
         lock(&self.queue).stopping = true;
         self.wake.notify_all();
-        let thread = lock(&self.thread).take();
-        if let Some(thread) = thread {
-            if thread.join().is_err() {
-                tracing::error!("the verify batcher panicked");
-            }
-        }
+        crate::sync::join(&self.thread, "latchkey-verify-batches");
     }
 }

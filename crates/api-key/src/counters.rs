@@ -350,11 +350,6 @@ impl Shared {
     fn stop(&self) {
         lock(&self.table).stopping = true;
         self.wake.notify_all();
-        let thread = lock(&self.thread).take();
-        if let Some(thread) = thread {
-            if thread.join().is_err() {
-                tracing::error!("the key-counter flusher panicked");
-            }
-        }
+        crate::sync::join(&self.thread, "latchkey-key-counters");
     }
 }

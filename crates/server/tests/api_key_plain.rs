@@ -194,33 +194,33 @@ both_backends!(
             }
         }
         let bearer = Some(alice.bearer.as_str());
-        let answer = app
-            .post(
-                "/api/auth/api-key/update",
-                bearer,
+        let changes = [
+            (
+                "update",
+                &disabled,
                 json!({"keyId": disabled_row.id, "enabled": false}),
-            )
-            .await;
-        assert_eq!(answer.status, 200, "{}", answer.text);
-        assert_eq!(refusal(&app.verify(&disabled).await), "KEY_DISABLED");
-        let answer = app
-            .post(
-                "/api/auth/api-key/rotate",
-                bearer,
+                "KEY_DISABLED",
+            ),
+            (
+                "rotate",
+                &rotated,
                 json!({"keyId": rotated_row.id}),
-            )
-            .await;
-        assert_eq!(answer.status, 200, "{}", answer.text);
-        assert_eq!(refusal(&app.verify(&rotated).await), "INVALID_API_KEY");
-        let answer = app
-            .post(
-                "/api/auth/api-key/delete",
-                bearer,
+                "INVALID_API_KEY",
+            ),
+            (
+                "delete",
+                &deleted,
                 json!({"keyId": deleted_row.id}),
-            )
-            .await;
-        assert_eq!(answer.status, 200, "{}", answer.text);
-        assert_eq!(refusal(&app.verify(&deleted).await), "INVALID_API_KEY");
+                "INVALID_API_KEY",
+            ),
+        ];
+        for (route, key, body, code) in changes {
+            let answer = app
+                .post(&format!("/api/auth/api-key/{route}"), bearer, body)
+                .await;
+            assert_eq!(answer.status, 200, "{route}: {}", answer.text);
+            assert_eq!(refusal(&app.verify(key).await), code, "after {route}");
+        }
         // A trusted server gives a key a budget of 1: charged from the next verify.
         let answer = app
             .call(

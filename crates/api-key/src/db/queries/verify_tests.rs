@@ -54,6 +54,44 @@ fn key_row(plain: &PlainKey, at: PrimitiveDateTime) -> ApiKey {
     }
 }
 
+/// latchkey's windows column: one window of 60 s and 5 requests, running
+/// since a second before `at` with `count` already admitted.
+fn running_window(at: PrimitiveDateTime, count: i64) -> Option<String> {
+    let start = crate::rate_limits::epoch_ms(at) - 1_000;
+    Some(format!(
+        r#"[{{"window":60000,"max":5,"start":{start},"count":{count}}}]"#
+    ))
+}
+
+/// Inserts two keys of the shape `shape` (fresh ids and secrets): one into
+/// `alone`, to verify one by one, its twin into `batched`.
+fn insert_twins(
+    conn: &mut DbConnection,
+    shape: &ApiKey,
+    alone: &mut Vec<(HashedKey, ApiKey)>,
+    batched: &mut Vec<(HashedKey, ApiKey)>,
+) {
+    for twins in [alone, batched] {
+        let plain = PlainKey::generate(None, 64);
+        let row = ApiKey {
+            id: latchkey_session::tokens::random_id(),
+            key: plain.hash().0,
+            ..shape.clone()
+        };
+        keys::insert(conn, &row).unwrap();
+        twins.push((plain.hash(), row));
+    }
+}
+
+/// A row without what tells twins apart (id, secret).
+fn anonymous(row: &ApiKey) -> ApiKey {
+    ApiKey {
+        id: String::new(),
+        key: String::new(),
+        ..row.clone()
+    }
+}
+
 latchkey_session::both_backends!(
     verify_statements_are_prepared_once_per_connection,
     |backend: Backend| async move {
@@ -162,12 +200,6 @@ latchkey_session::both_backends!(
         let conn: &mut DbConnection = &mut conn;
         let at = now();
         let long_ago = at - time::Duration::days(2);
-        let open_start = crate::rate_limits::epoch_ms(at) - 1_000;
-        let windows = |count: i64| {
-            Some(format!(
-                r#"[{{"window":60000,"max":5,"start":{open_start},"count":{count}}}]"#
-            ))
-        };
         // Every shape twice: one key verified alone, its twin in the batch.
         let mut alone = Vec::new();
         let mut batched = Vec::new();
@@ -194,17 +226,9 @@ latchkey_session::both_backends!(
                                     shape.rate_limit_window_start =
                                         Some(at - time::Duration::seconds(1));
                                 }
-                                shape.rate_limits = several.and_then(windows);
-                                for twins in [&mut alone, &mut batched] {
-                                    let plain = PlainKey::generate(None, 64);
-                                    let row = ApiKey {
-                                        id: latchkey_session::tokens::random_id(),
-                                        key: plain.hash().0,
-                                        ..shape.clone()
-                                    };
-                                    keys::insert(conn, &row).unwrap();
-                                    twins.push((plain.hash(), row));
-                                }
+                                shape.rate_limits =
+                                    several.and_then(|count| running_window(at, count));
+                                insert_twins(conn, &shape, &mut alone, &mut batched);
                             }
                         }
                     }
@@ -267,12 +291,7 @@ latchkey_session::both_backends!(
                 }
                 (Some(one), Some(many)) => {
                     admitted_alone += 1;
-                    let same = |row: &ApiKey| ApiKey {
-                        id: String::new(),
-                        key: String::new(),
-                        ..row.clone()
-                    };
-                    assert_eq!(same(&one), same(many), "{twin:?}");
+                    assert_eq!(anonymous(&one), anonymous(many), "{twin:?}");
                 }
                 (one, many) => panic!("alone {one:?}, in a batch {many:?}, for {twin:?}"),
             }
@@ -291,7 +310,6 @@ latchkey_session::both_backends!(
         let mut conn = db.pool.get().unwrap();
         let conn: &mut DbConnection = &mut conn;
         let at = now();
-        let open_start = crate::rate_limits::epoch_ms(at) - 1_000;
         let mut alone = Vec::new();
         let mut batched = Vec::new();
         for remaining in [None, Some(2), Some(0)] {
@@ -306,21 +324,8 @@ latchkey_session::both_backends!(
                         shape.request_count = Some(count);
                         shape.rate_limit_window_start = Some(at - time::Duration::seconds(1));
                     }
-                    shape.rate_limits = several.map(|count| {
-                        format!(
-                            r#"[{{"window":60000,"max":5,"start":{open_start},"count":{count}}}]"#
-                        )
-                    });
-                    for twins in [&mut alone, &mut batched] {
-                        let plain = PlainKey::generate(None, 64);
-                        let row = ApiKey {
-                            id: latchkey_session::tokens::random_id(),
-                            key: plain.hash().0,
-                            ..shape.clone()
-                        };
-                        keys::insert(conn, &row).unwrap();
-                        twins.push((plain.hash(), row));
-                    }
+                    shape.rate_limits = several.and_then(|count| running_window(at, count));
+                    insert_twins(conn, &shape, &mut alone, &mut batched);
                 }
             }
         }
@@ -338,14 +343,9 @@ latchkey_session::both_backends!(
                 checked_permissions: None,
             };
             let one = consume(conn, c).unwrap();
-            let same = |row: &ApiKey| ApiKey {
-                id: String::new(),
-                key: String::new(),
-                ..row.clone()
-            };
             assert_eq!(
-                one.as_ref().map(same),
-                charged[position].as_ref().map(same),
+                one.as_ref().map(anonymous),
+                charged[position].as_ref().map(anonymous),
                 "verify {position} of {:?}",
                 batched[k].1
             );
