@@ -1,0 +1,394 @@
+#!/usr/bin/env python3
+"""What the usage log costs the host route, in instructions (callgrind) and
+CPU per logged row: measures that machine load does not skew, for
+before/after comparisons of the log (the sibling of instructions.py, which
+measures latchkey's own verify route).
+
+    python3 bench/lib/usage_instructions.py [--binary target/release/latchkey-example-host]
+        [--backend sqlite|postgres] [--requests 1000] [--cases a,c] [--logs on,off]
+        [--flush-rows 20000] [--pg-url postgres://postgres@127.0.0.1:5432] [--keep DIR]
+
+For each log setting (on, and off as LATCHKEY_USAGE_LOG=off) it starts the
+example host app under `valgrind --tool=callgrind --instr-atstart=no
+--separate-threads=yes` on a fresh database (Postgres:
+latchkey_usage_instr_<pid>, dropped afterwards; SQLite: a temporary file),
+signs up a user and creates each case's keys through the host's
+/api/auth routes (case a: one plain key; case c: 100 keys with
+`remaining`), and per case sends 30 warm-up `GET /api/ping`, waits for the
+log to hold them, switches instrumentation on, sends N requests one after
+another over one connection, waits until the flusher has written all N
+rows (log on), and dumps. It prints the instructions (Ir) per request of
+the whole process, and of the usage flusher thread alone (the thread whose
+profile runs `run_flusher`), plus, on Postgres, the database backends'
+user+system CPU per request (10 ms ticks: about ±20 µs at N = 500).
+
+With --flush-rows R (log on only) it also runs the host natively (no
+valgrind), sends R requests over 4 connections, waits until all are
+logged and reads the flusher thread's CPU time from /proc: CPU µs per
+logged row for the flush alone (ticks of 10 ms: use R of 20,000 or more).
+With --contention S it runs the host natively with each log setting,
+drives case c (100 keys with `remaining`: every request an `UPDATE`) with
+wrk (2 threads, 32 connections) for S seconds, and counts with `perf stat`
+the host's `clock_nanosleep` calls (SQLite's busy handler sleeps with
+them: each one is a writer that met another) and its CPU time per
+answered request. Wall-clock free, but the CPU figure still feels a loaded
+machine's caches.
+Needs valgrind, and wrk and perf for --contention.
+"""
+import argparse
+import glob
+import http.client
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import threading
+import time
+
+SECRET = "usage-instr-server-secret-0123456789abcdef"
+HUGE = 1_000_000_000
+BODIES = {
+    "a": ({"rateLimitEnabled": False}, 1),
+    "b": ({"remaining": HUGE, "rateLimitEnabled": False}, 1),
+    "c": ({"remaining": HUGE, "rateLimitEnabled": False}, 100),
+}
+FLUSHER_THREAD = "latchkey-usage-"  # comm is cut at 15 characters
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Db:
+    """A fresh database for one host process."""
+
+    def __init__(self, backend, pg, work, tag):
+        self.backend, self.pg = backend, pg
+        if backend == "postgres":
+            self.name = f"latchkey_usage_instr_{os.getpid()}_{tag}"
+            subprocess.run(["psql", "-X", "-q", pg + "/postgres", "-c", f"CREATE DATABASE {self.name}"], check=True)
+            self.url = f"{pg}/{self.name}"
+        else:
+            self.name = None
+            self.path = os.path.join(work, f"{tag}.sqlite")
+            self.url = "sqlite://" + self.path
+
+    def usage_rows(self):
+        if self.backend == "postgres":
+            out = subprocess.run(["psql", "-X", "-At", self.url, "-c", "SELECT count(*) FROM usage"],
+                                 capture_output=True, text=True).stdout.strip()
+            return int(out or 0)
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30) as c:
+            return c.execute("SELECT count(*) FROM usage").fetchone()[0]
+
+    def backend_cpu(self):
+        """User+system CPU seconds of this database's Postgres backends."""
+        if not self.name:
+            return 0.0
+        pids = subprocess.run(["psql", "-X", "-At", self.pg + "/postgres", "-c",
+                               f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.name}'"],
+                              capture_output=True, text=True).stdout.split()
+        ticks = 0
+        for pid in pids:
+            try:
+                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+            except OSError:
+                pass
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def drop(self):
+        if self.name:
+            subprocess.run(["psql", "-X", "-q", self.pg + "/postgres", "-c",
+                            f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"], capture_output=True)
+
+
+class Host:
+    """The example host app, under callgrind or native."""
+
+    def __init__(self, binary, db, log_on, work, valgrind):
+        self.port = free_port()
+        self.out = os.path.join(work, f"callgrind-{'on' if log_on else 'off'}.out")
+        env = dict(os.environ, DATABASE_URL=db.url, LATCHKEY_SECRET="usage-instr-auth-secret-0123456789abcdef-01",
+                   LATCHKEY_SERVER_SECRET=SECRET, ADDR=f"127.0.0.1:{self.port}", RUST_LOG="warn")
+        env.pop("LATCHKEY_USAGE_LOG", None)
+        if not log_on:
+            env["LATCHKEY_USAGE_LOG"] = "off"
+        argv = [binary]
+        if valgrind:
+            argv = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--separate-threads=yes",
+                    f"--callgrind-out-file={self.out}"] + argv
+        self.log = os.path.join(work, f"host-{'on' if log_on else 'off'}-{'vg' if valgrind else 'native'}.log")
+        self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=open(self.log, "w"))
+        deadline = time.time() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline or self.proc.poll() is not None:
+                    raise SystemExit("the host app did not start; see " + self.log)
+                time.sleep(0.2)
+
+    def connect(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+
+    def control(self, *flags):
+        subprocess.run(["callgrind_control", *flags, str(self.proc.pid)], check=True, capture_output=True)
+
+    def flusher_cpu(self):
+        """CPU seconds of the usage flusher thread."""
+        for stat in glob.glob(f"/proc/{self.proc.pid}/task/*/stat"):
+            raw = open(stat).read()
+            name = raw[raw.index("(") + 1:raw.rindex(")")]
+            if name == FLUSHER_THREAD:
+                fields = raw.rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        raise SystemExit("no usage flusher thread in the host process")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def post(conn, path, body, trusted=True):
+    headers = {"Content-Type": "application/json"}
+    if trusted:
+        headers["x-latchkey-server-secret"] = SECRET
+    conn.request("POST", path, json.dumps(body), headers)
+    resp = conn.getresponse()
+    return resp.status, resp.read()
+
+
+def make_keys(host, cases):
+    conn = host.connect()
+    status, data = post(conn, "/api/auth/sign-up/email",
+                        {"email": "usage-instr@example.com", "password": "usage-instr-password-1", "name": "U"}, False)
+    if status != 200:
+        raise SystemExit(f"sign-up answered {status}: {data[:200]!r}")
+    user = json.loads(data)["user"]["id"]
+    keys = {}
+    for case in cases:
+        body, n = BODIES[case]
+        keys[case] = []
+        for _ in range(n):
+            status, data = post(conn, "/api/auth/api-key/create", dict(body, userId=user, name=f"usage-{case}"))
+            if status != 200:
+                raise SystemExit(f"create answered {status}: {data[:200]!r}")
+            keys[case].append(json.loads(data)["key"])
+    return keys
+
+
+def ping(conn, key):
+    conn.request("GET", "/api/ping", headers={"x-api-key": key})
+    resp = conn.getresponse()
+    data = resp.read()
+    if resp.status != 200 or b'"pong":true' not in data:
+        raise SystemExit(f"ping answered {resp.status}: {data[:200]!r}")
+
+
+def wait_rows(db, expected, timeout=300):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if db.usage_rows() >= expected:
+            return
+        time.sleep(0.25)
+    raise SystemExit(f"the usage log did not reach {expected} rows")
+
+
+def is_usage_flusher(path):
+    """Whether a per-thread dump is the usage log's flusher: the only
+    thread that runs the log's flush (workers only push to its buffer)."""
+    for line in open(path, errors="replace"):
+        if line.startswith(("fn=", "cfn=")) and "usage::buffer::Shared" in line and \
+                ("flush" in line or "::write" in line):
+            return True
+    return False
+
+
+def read_ir(path):
+    ir = 0
+    for line in open(path, errors="replace"):
+        if line.startswith(("totals:", "summary:")):
+            ir = max(ir, int(line.split()[1]))
+    return ir
+
+
+def measure_instructions(args, log_on, work):
+    db = Db(args.backend, args.pg, work, "on" if log_on else "off")
+    host = None
+    try:
+        host = Host(args.binary, db, log_on, work, valgrind=True)
+        keys = make_keys(host, args.cases)
+        conn = host.connect()
+        logged = 0
+        results = {}
+        for case in args.cases:
+            ks = keys[case]
+            for i in range(30):
+                ping(conn, ks[i % len(ks)])
+            if log_on:
+                logged += 30
+                wait_rows(db, logged)
+            host.control("-i", "on")
+            host.control("-z")
+            cpu_before = db.backend_cpu()
+            for i in range(args.requests):
+                ping(conn, ks[i % len(ks)])
+            if log_on:
+                logged += args.requests
+                wait_rows(db, logged)
+            else:
+                time.sleep(1.5)  # the same idle second of other background threads
+            cpu_after = db.backend_cpu()
+            for f in glob.glob(host.out + "*"):
+                os.remove(f)
+            host.control("-d")
+            host.control("-i", "off")
+            time.sleep(0.5)
+            total = flusher = 0
+            for f in glob.glob(host.out + "*"):
+                ir = read_ir(f)
+                total += ir
+                if is_usage_flusher(f):
+                    flusher += ir
+                if args.keep:
+                    os.makedirs(args.keep, exist_ok=True)
+                    subprocess.run(["cp", f, os.path.join(
+                        args.keep, f"{args.backend}-{case}-{'on' if log_on else 'off'}-{os.path.basename(f)}")])
+            r = {"ir_per_request": round(total / args.requests)}
+            if log_on:
+                r["flusher_ir_per_request"] = round(flusher / args.requests)
+            if db.name:
+                r["postgres_cpu_us_per_request"] = round((cpu_after - cpu_before) * 1e6 / args.requests)
+            results[case] = r
+            print(f"log {'on ' if log_on else 'off'} {case}", json.dumps(r), flush=True)
+        return results
+    finally:
+        if host:
+            host.stop()
+        db.drop()
+
+
+def measure_flush_cpu(args, work):
+    """Native run: CPU µs of the flusher thread per logged row."""
+    db = Db(args.backend, args.pg, work, "flush")
+    host = None
+    try:
+        host = Host(args.binary, db, True, work, valgrind=False)
+        keys = make_keys(host, ["a"])
+        key = keys["a"][0]
+        ping(host.connect(), key)
+        wait_rows(db, 1)
+        cpu_before = host.flusher_cpu()
+        pg_before = db.backend_cpu()
+        per = args.flush_rows // 4
+
+        def client():
+            conn = host.connect()
+            for _ in range(per):
+                ping(conn, key)
+
+        threads = [threading.Thread(target=client) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wait_rows(db, 1 + per * 4)
+        time.sleep(0.2)
+        rows = per * 4
+        r = {"rows": rows, "flusher_cpu_us_per_row": round((host.flusher_cpu() - cpu_before) * 1e6 / rows, 2)}
+        if db.name:
+            # Every backend, the request path's too: an upper bound.
+            r["postgres_cpu_us_per_request_all_backends"] = round((db.backend_cpu() - pg_before) * 1e6 / rows, 2)
+        print("flush", json.dumps(r), flush=True)
+        return r
+    finally:
+        if host:
+            host.stop()
+        db.drop()
+
+
+def measure_contention(args, log_on, work):
+    """Native run under wrk: busy-handler sleeps and host CPU per request."""
+    db = Db(args.backend, args.pg, work, f"busy_{'on' if log_on else 'off'}")
+    host = None
+    try:
+        host = Host(args.binary, db, log_on, work, valgrind=False)
+        keys = make_keys(host, ["c"])
+        keys_file = os.path.join(work, "keys-c.txt")
+        with open(keys_file, "w") as f:
+            f.write("\n".join(keys["c"]) + "\n")
+        perf_out = os.path.join(work, f"perf-{'on' if log_on else 'off'}.txt")
+        perf = subprocess.Popen(["perf", "stat", "-x", ",", "-o", perf_out, "-e",
+                                 "syscalls:sys_enter_clock_nanosleep,task-clock", "-p", str(host.proc.pid)])
+        time.sleep(0.5)
+        lua = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "wrk", "verify.lua")
+        wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.contention}s", "-s", lua,
+                              f"http://127.0.0.1:{host.port}/api/ping", "--", "header", keys_file, '"pong":true'],
+                             capture_output=True, text=True)
+        if log_on:
+            time.sleep(1.5)  # the last batch's flush belongs to these requests
+        perf.send_signal(2)
+        perf.wait()
+        bench = json.loads(next(l for l in wrk.stdout.splitlines() if l.startswith("BENCH ")).split(" ", 1)[1])
+        sleeps = cpu_ms = 0.0
+        for line in open(perf_out):
+            fields = line.split(",")
+            if len(fields) > 2 and "clock_nanosleep" in fields[2]:
+                sleeps = float(fields[0])
+            elif len(fields) > 2 and fields[2].startswith("task-clock"):
+                cpu_ms = float(fields[0])
+        ok = bench["ok"]
+        r = {"ok": ok, "bad": bench["bad_status"] + bench["bad_body"], "rps": round(ok / args.contention),
+             "busy_sleeps_per_1k": round(sleeps * 1000 / max(ok, 1), 2),
+             "host_cpu_us_per_request": round(cpu_ms * 1000 / max(ok, 1), 1)}
+        print(f"contention log {'on ' if log_on else 'off'}", json.dumps(r), flush=True)
+        return r
+    finally:
+        if host:
+            host.stop()
+        db.drop()
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--binary", default=os.path.join(root, "target", "release", "latchkey-example-host"))
+    p.add_argument("--backend", default="sqlite", choices=["postgres", "sqlite"])
+    p.add_argument("--requests", type=int, default=1000)
+    p.add_argument("--cases", default="a,c")
+    p.add_argument("--logs", default="on,off")
+    p.add_argument("--flush-rows", type=int, default=0)
+    p.add_argument("--contention", type=int, default=0, help="seconds of wrk per log setting (0: skip)")
+    p.add_argument("--no-instructions", action="store_true", help="skip the callgrind runs")
+    p.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
+    p.add_argument("--keep", help="copy each callgrind dump into this directory")
+    args = p.parse_args()
+    args.cases = args.cases.split(",")
+    args.pg = args.pg_url.rstrip("/")
+    work = tempfile.mkdtemp(prefix="latchkey-usage-instr-")
+    out = {}
+    settings = [s for s in args.logs.split(",") if s]
+    for setting in [] if args.no_instructions else settings:
+        out[setting] = measure_instructions(args, setting == "on", work)
+    if "on" in out and "off" in out:
+        for case in args.cases:
+            on, off = out["on"][case]["ir_per_request"], out["off"][case]["ir_per_request"]
+            print(f"case {case}: log costs {on - off} Ir per request ({(on - off) * 100 / off:.1f}%)", flush=True)
+    if args.flush_rows:
+        out["flush"] = measure_flush_cpu(args, work)
+    if args.contention:
+        out["contention"] = {s: measure_contention(args, s == "on", work) for s in settings}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
