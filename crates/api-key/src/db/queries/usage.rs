@@ -10,10 +10,13 @@ use time::PrimitiveDateTime;
 
 use crate::db::schema::apikey;
 use crate::db::usage::{usage, NewUsage, UsageRow};
+use crate::sync::sqlite_writer;
 
 /// Inserts a batch in one multi-row `INSERT`; returns how many rows. (The
 /// multi-backend type has no batch insert, so it runs on the concrete
-/// connection.)
+/// connection.) On SQLite it first queues on the process's writer lock
+/// ([`sqlite_writer`]) as verify's `UPDATE`s do: else they meet the batch
+/// in SQLite's busy handler, which sleeps.
 pub fn insert_batch(conn: &mut DbConnection, rows: &[NewUsage]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
@@ -21,7 +24,10 @@ pub fn insert_batch(conn: &mut DbConnection, rows: &[NewUsage]) -> QueryResult<u
     let statement = diesel::insert_into(usage::table).values(rows);
     match conn {
         DbConnection::Postgres(pg) => statement.execute(pg),
-        DbConnection::Sqlite(lite) => statement.execute(lite),
+        DbConnection::Sqlite(lite) => {
+            let _one_writer = sqlite_writer();
+            statement.execute(lite)
+        }
     }
 }
 
