@@ -22,12 +22,15 @@ the whole process (less r2d2's threads that open pool connections, a
 one-off that lands in whichever run the pool grows), and of the usage
 flusher thread alone (the thread whose
 profile runs `run_flusher`), plus, on Postgres, the database backends'
-user+system CPU per request (10 ms ticks: about ±20 µs at N = 500).
+CPU per request (from /proc/<pid>/schedstat, in ns).
 
-With --flush-rows R (log on only) it also runs the host natively (no
-valgrind), sends R requests over 4 connections, waits until all are
-logged and reads the flusher thread's CPU time from /proc: CPU µs per
-logged row for the flush alone (ticks of 10 ms: use R of 20,000 or more).
+With --flush-rows R it also runs the host natively (no valgrind) with each
+log setting, sends R requests (case a) over 4 connections, waits until
+all are logged, and reads CPU times from /proc: the host process's and
+(log on) its usage flusher thread's, the flush alone, per request (= per
+logged row), and on Postgres the database backends' per request (all
+from /proc/*/schedstat, in ns). CPU time, not wall time, but a
+loaded machine still moves it by some percent.
 With --contention S it runs the host natively with each log setting,
 drives case c (100 keys with `remaining`: every request an `UPDATE`) with
 wrk (2 threads, 32 connections) for S seconds, and counts with `perf stat`
@@ -59,6 +62,15 @@ BODIES = {
 FLUSHER_THREAD = "latchkey-usage-"  # comm is cut at 15 characters
 
 
+def on_cpu(schedstat):
+    """CPU seconds a task has run, from its schedstat (nanoseconds: exact,
+    where /proc/*/stat counts 10 ms ticks)."""
+    try:
+        return int(open(schedstat).read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -88,20 +100,13 @@ class Db:
             return c.execute("SELECT count(*) FROM usage").fetchone()[0]
 
     def backend_cpu(self):
-        """User+system CPU seconds of this database's Postgres backends."""
+        """CPU seconds of this database's Postgres backends."""
         if not self.name:
             return 0.0
         pids = subprocess.run(["psql", "-X", "-At", self.pg + "/postgres", "-c",
                                f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.name}'"],
                               capture_output=True, text=True).stdout.split()
-        ticks = 0
-        for pid in pids:
-            try:
-                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-                ticks += int(fields[11]) + int(fields[12])
-            except OSError:
-                pass
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return sum(on_cpu(f"/proc/{pid}/schedstat") for pid in pids)
 
     def drop(self):
         if self.name:
@@ -144,12 +149,12 @@ class Host:
 
     def flusher_cpu(self):
         """CPU seconds of the usage flusher thread."""
-        for stat in glob.glob(f"/proc/{self.proc.pid}/task/*/stat"):
-            raw = open(stat).read()
-            name = raw[raw.index("(") + 1:raw.rindex(")")]
-            if name == FLUSHER_THREAD:
-                fields = raw.rsplit(")", 1)[1].split()
-                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in glob.glob(f"/proc/{self.proc.pid}/task/*"):
+            try:
+                if open(f"{task}/comm").read().strip() == FLUSHER_THREAD:
+                    return on_cpu(f"{task}/schedstat")
+            except OSError:
+                pass
         raise SystemExit("no usage flusher thread in the host process")
 
     def stop(self):
@@ -293,17 +298,28 @@ def measure_instructions(args, log_on, work):
         db.drop()
 
 
-def measure_flush_cpu(args, work):
-    """Native run: CPU µs of the flusher thread per logged row."""
-    db = Db(args.backend, args.pg, work, "flush")
+def process_cpu(pid):
+    """CPU seconds of a process's live threads."""
+    return sum(on_cpu(path) for path in glob.glob(f"/proc/{pid}/task/*/schedstat"))
+
+
+def measure_flush_cpu(args, log_on, work):
+    """Native run: CPU of the host, of its usage flusher thread and of the
+    Postgres backends, per request (R requests of case a, 4 connections)."""
+    db = Db(args.backend, args.pg, work, f"flush_{'on' if log_on else 'off'}")
     host = None
     try:
-        host = Host(args.binary, db, True, work, valgrind=False)
+        host = Host(args.binary, db, log_on, work, valgrind=False)
         keys = make_keys(host, ["a"])
         key = keys["a"][0]
-        ping(host.connect(), key)
-        wait_rows(db, 1)
-        cpu_before = host.flusher_cpu()
+        conn = host.connect()
+        for _ in range(200):  # the pool's connections open, the statements prepare
+            ping(conn, key)
+        if log_on:
+            wait_rows(db, 200)
+        time.sleep(1.5)
+        flusher_before = host.flusher_cpu() if log_on else 0.0
+        host_before = process_cpu(host.proc.pid)
         pg_before = db.backend_cpu()
         per = args.flush_rows // 4
 
@@ -317,14 +333,16 @@ def measure_flush_cpu(args, work):
             t.start()
         for t in threads:
             t.join()
-        wait_rows(db, 1 + per * 4)
-        time.sleep(0.2)
+        if log_on:
+            wait_rows(db, 200 + per * 4)
+        time.sleep(1.5)  # the counters' flush, and the log's, belong to these requests
         rows = per * 4
-        r = {"rows": rows, "flusher_cpu_us_per_row": round((host.flusher_cpu() - cpu_before) * 1e6 / rows, 2)}
+        r = {"requests": rows, "host_cpu_us_per_request": round((process_cpu(host.proc.pid) - host_before) * 1e6 / rows, 2)}
+        if log_on:
+            r["flusher_cpu_us_per_row"] = round((host.flusher_cpu() - flusher_before) * 1e6 / rows, 2)
         if db.name:
-            # Every backend, the request path's too: an upper bound.
-            r["postgres_cpu_us_per_request_all_backends"] = round((db.backend_cpu() - pg_before) * 1e6 / rows, 2)
-        print("flush", json.dumps(r), flush=True)
+            r["postgres_cpu_us_per_request"] = round((db.backend_cpu() - pg_before) * 1e6 / rows, 2)
+        print(f"native log {'on ' if log_on else 'off'}", json.dumps(r), flush=True)
         return r
     finally:
         if host:
@@ -400,7 +418,7 @@ def main():
             on, off = out["on"][case]["ir_per_request"], out["off"][case]["ir_per_request"]
             print(f"case {case}: log costs {on - off} Ir per request ({(on - off) * 100 / off:.1f}%)", flush=True)
     if args.flush_rows:
-        out["flush"] = measure_flush_cpu(args, work)
+        out["native"] = {s: measure_flush_cpu(args, s == "on", work) for s in settings}
     if args.contention:
         out["contention"] = {s: measure_contention(args, s == "on", work) for s in settings}
     print(json.dumps(out))
