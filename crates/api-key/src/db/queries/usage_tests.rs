@@ -25,7 +25,7 @@ impl Instrumentation for Prepared {
 fn row(i: usize) -> NewUsage {
     NewUsage {
         key_id: format!("k{}", i % 7),
-        method: if i % 2 == 0 { "GET" } else { "POST" }.into(),
+        method: if i.is_multiple_of(2) { "GET" } else { "POST" }.into(),
         path: format!("/p/{i}"),
         status: 200 + (i % 3) as i32,
         duration_ms: i as i32,
