@@ -32,7 +32,8 @@ logged row), and on Postgres the database backends' per request (all
 from /proc/*/schedstat, in ns). CPU time, not wall time, but a
 loaded machine still moves it by some percent.
 With --contention S it runs the host natively with each log setting,
-drives case c (100 keys with `remaining`: every request an `UPDATE`) with
+drives case c (100 keys with `remaining`: every request an `UPDATE`; or
+--contention-case) with
 wrk (2 threads, 32 connections) for S seconds, and counts with `perf stat`
 the host's `clock_nanosleep` calls (SQLite's busy handler sleeps with
 them: each one is a writer that met another) and its CPU time per
@@ -356,10 +357,11 @@ def measure_contention(args, log_on, work):
     host = None
     try:
         host = Host(args.binary, db, log_on, work, valgrind=False)
-        keys = make_keys(host, ["c"])
-        keys_file = os.path.join(work, "keys-c.txt")
+        case = args.contention_case
+        keys = make_keys(host, [case])
+        keys_file = os.path.join(work, f"keys-{case}.txt")
         with open(keys_file, "w") as f:
-            f.write("\n".join(keys["c"]) + "\n")
+            f.write("\n".join(keys[case]) + "\n")
         perf_out = os.path.join(work, f"perf-{'on' if log_on else 'off'}.txt")
         perf = subprocess.Popen(["perf", "stat", "-x", ",", "-o", perf_out, "-e",
                                  "syscalls:sys_enter_clock_nanosleep,task-clock", "-p", str(host.proc.pid)])
@@ -402,6 +404,7 @@ def main():
     p.add_argument("--logs", default="on,off")
     p.add_argument("--flush-rows", type=int, default=0)
     p.add_argument("--contention", type=int, default=0, help="seconds of wrk per log setting (0: skip)")
+    p.add_argument("--contention-case", default="c", choices=sorted(BODIES))
     p.add_argument("--no-instructions", action="store_true", help="skip the callgrind runs")
     p.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
     p.add_argument("--keep", help="copy each callgrind dump into this directory")
