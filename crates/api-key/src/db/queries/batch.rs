@@ -10,10 +10,11 @@ use latchkey_session::db::DbConnection;
 use time::PrimitiveDateTime;
 
 use super::statement::{Bind, Statement, Template};
-use super::verify::{consume_locked, render_for, sqlite_writer, Consume};
+use super::verify::{consume_locked, render_for, Consume};
 use crate::db::models::ApiKey;
 use crate::keys::HashedKey;
 use crate::rate_limits::epoch_ms;
+use crate::sync::sqlite_writer;
 
 /// Charges the verifies of `hashes` (in arrival order) at `now` as if each
 /// ran [`super::verify::consume`] in that order, in one transaction: the

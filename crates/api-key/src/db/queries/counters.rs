@@ -29,8 +29,10 @@ WHERE id = $3"#,
 
 /// Adds each key's admissions, in one transaction, in the order given
 /// (callers sort by id, so concurrent writers lock rows in one order).
-/// Keys deleted meanwhile are skipped.
+/// Keys deleted meanwhile are skipped. On SQLite it queues on the
+/// process's writer lock like every other writer, not in the busy handler.
 pub fn add_usage(conn: &mut DbConnection, batch: &[(String, Pending)]) -> QueryResult<()> {
+    let _one_writer = matches!(conn, DbConnection::Sqlite(_)).then(crate::sync::sqlite_writer);
     conn.transaction(|conn| {
         for (id, pending) in batch {
             let binds = [

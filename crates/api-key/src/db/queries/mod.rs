@@ -8,4 +8,5 @@ pub mod retention;
 pub mod rotation;
 pub mod statement;
 pub mod usage;
+mod usage_insert;
 pub mod verify;

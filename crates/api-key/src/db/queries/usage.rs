@@ -8,20 +8,47 @@ use diesel::prelude::*;
 use latchkey_session::db::DbConnection;
 use time::PrimitiveDateTime;
 
+use super::usage_insert::{UnnestInsert, ValuesInsert};
 use crate::db::schema::apikey;
 use crate::db::usage::{usage, NewUsage, UsageRow};
+use crate::sync::sqlite_writer;
 
-/// Inserts a batch in one multi-row `INSERT`; returns how many rows. (The
-/// multi-backend type has no batch insert, so it runs on the concrete
-/// connection.)
+/// Inserts a batch, in order, all rows or none; returns how many rows.
+///
+/// Each backend runs statements of a fixed shape, so every pooled
+/// connection prepares them once and a batch only binds values (Diesel's
+/// multi-row `INSERT` has a new text per batch size, is never cached, and
+/// PostgreSQL parsed and planned it for every batch):
+/// - PostgreSQL: one `INSERT … SELECT FROM unnest(…)` over one array per
+///   column, whatever the batch size.
+/// - SQLite: `INSERT … VALUES` of 100, 10 and 1 rows (as many as fit, in
+///   order) in one `BEGIN IMMEDIATE` transaction, after queueing on the
+///   process's SQLite writer lock ([`crate::sync::sqlite_writer`]) as
+///   verify's `UPDATE`s do: otherwise they meet the batch in SQLite's busy
+///   handler, which sleeps.
 pub fn insert_batch(conn: &mut DbConnection, rows: &[NewUsage]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let statement = diesel::insert_into(usage::table).values(rows);
     match conn {
-        DbConnection::Postgres(pg) => statement.execute(pg),
-        DbConnection::Sqlite(lite) => statement.execute(lite),
+        DbConnection::Postgres(pg) => UnnestInsert::execute_on(pg, rows),
+        DbConnection::Sqlite(lite) => {
+            let _one_writer = sqlite_writer();
+            lite.immediate_transaction(|lite| {
+                let mut written = 0;
+                let mut rest = rows;
+                while !rest.is_empty() {
+                    let (n, chunk) = match rest.len() {
+                        100.. => (ValuesInsert::<100>::execute_on(lite, &rest[..100])?, 100),
+                        10.. => (ValuesInsert::<10>::execute_on(lite, &rest[..10])?, 10),
+                        _ => (ValuesInsert::<1>::execute_on(lite, &rest[..1])?, 1),
+                    };
+                    written += n;
+                    rest = &rest[chunk..];
+                }
+                Ok(written)
+            })
+        }
     }
 }
 
@@ -99,31 +126,5 @@ pub fn delete_older_than(conn: &mut DbConnection, cutoff: PrimitiveDateTime) -> 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use diesel::pg::Pg;
-    use diesel::sqlite::Sqlite;
-
-    fn row(i: i32) -> NewUsage {
-        NewUsage {
-            key_id: format!("k{i}"),
-            method: "GET".into(),
-            path: "/p".into(),
-            status: 200,
-            duration_ms: i,
-            created_at: time::macros::datetime!(2026-01-01 0:00),
-        }
-    }
-
-    #[test]
-    fn a_batch_is_one_insert_on_both_backends() {
-        let rows: Vec<NewUsage> = (0..3).map(row).collect();
-        let statement = diesel::insert_into(usage::table).values(&rows);
-        let pg = diesel::debug_query::<Pg, _>(&statement).to_string();
-        let lite = diesel::debug_query::<Sqlite, _>(&statement).to_string();
-        for sql in [pg, lite] {
-            assert_eq!(sql.matches("INSERT").count(), 1, "{sql}");
-            assert!(sql.contains("), ("), "{sql}");
-        }
-    }
-}
+#[path = "usage_tests.rs"]
+mod storage_tests;

@@ -29,6 +29,7 @@ use super::statement::{Bind, Statement, Template};
 use crate::db::models::ApiKey;
 use crate::keys::HashedKey;
 use crate::rate_limits::epoch_ms;
+use crate::sync::sqlite_writer;
 
 /// What one verify may charge, and under which conditions.
 #[derive(Debug, Clone, Copy)]
@@ -245,19 +246,6 @@ pub(super) fn consume_locked(
             .get_result::<ApiKey>(lite)
             .optional(),
     }
-}
-
-/// SQLite lets one connection write at a time; the others wait in its busy
-/// handler, which sleeps between tries (1 ms, 2 ms, 5 ms, … up to 100 ms),
-/// so concurrent verifies queued there lose both throughput and latency.
-/// This process's verifies queue here instead and each starts as soon as
-/// the previous one is done. (Other processes and other writers still meet
-/// the busy timeout, as before.)
-pub(super) fn sqlite_writer() -> std::sync::MutexGuard<'static, ()> {
-    static WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    WRITER
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The key a presented hash names at `now`: by its current secret, or by
