@@ -4,15 +4,16 @@
 //! and each used to be its own `UPDATE … RETURNING` and its own commit:
 //! the database's per-statement and per-commit work, not the rows, bound
 //! the rate. A [`Batcher`] queues them instead; one thread per process
-//! takes everything queued, charges all of those keys in one statement
-//! ([`crate::db::queries::batch::consume_many`]: the verify statement
-//! with a list of keys, every condition evaluated per row exactly as for
-//! one key, one commit), and answers each waiting verify. While that
+//! takes everything queued, charges all of those keys in one commit
+//! ([`crate::db::queries::batch::charge_batch`]: the verify statement over
+//! a list of keys, every condition evaluated per row exactly as for one
+//! key), and answers each waiting verify. While that
 //! statement runs, the next batch gathers, so the batches grow with the
 //! load and a lone verify waits for nobody.
 //!
-//! A hot key's verifies in one batch are charged one after another in the
-//! same transaction ([`crate::db::queries::batch::charge_batch`]), so they
+//! A hot key's verifies in one batch are charged together too (on
+//! PostgreSQL in the same statement, as many as one-by-one verifies would
+//! admit; on SQLite one after another in the same transaction), so they
 //! wait for one commit instead of each for the previous one's. Only
 //! verifies with no permission or configuration condition join a batch.
 //! A verify the batch did not admit (refused, unknown, a previous secret in

@@ -49,11 +49,9 @@ const MAX_PENDING: usize = 100_000;
 /// better-auth's rate limit nor latchkey's windows apply (the conditions
 /// of the verify statement's `remaining`, `{RL_ON}` and `{WINDOWS_ON}`).
 pub fn is_plain(key: &ApiKey, rate_limit_enabled: bool) -> bool {
-    let limited = rate_limit_enabled
-        && key.rate_limit_enabled != Some(false)
-        && ((key.rate_limit_time_window.is_some() && key.rate_limit_max.is_some())
-            || key.rate_limits.is_some());
-    key.remaining.is_none() && !limited
+    key.remaining.is_none()
+        && !crate::rate_limits::single_window_applies(key, rate_limit_enabled)
+        && !crate::rate_limits::windows_apply(key, rate_limit_enabled)
 }
 
 /// Admissions of one key not yet written.

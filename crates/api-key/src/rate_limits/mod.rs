@@ -54,6 +54,21 @@ impl RateWindow {
     }
 }
 
+/// Whether better-auth's window counts `key`'s verifies (the verify
+/// statement's `{RL_ON}`).
+pub fn single_window_applies(key: &ApiKey, rate_limit_enabled: bool) -> bool {
+    rate_limit_enabled
+        && key.rate_limit_enabled != Some(false)
+        && key.rate_limit_time_window.is_some()
+        && key.rate_limit_max.is_some()
+}
+
+/// Whether latchkey's several windows count `key`'s verifies (the verify
+/// statement's `{WINDOWS_ON}`).
+pub fn windows_apply(key: &ApiKey, rate_limit_enabled: bool) -> bool {
+    rate_limit_enabled && key.rate_limit_enabled != Some(false) && key.rate_limits.is_some()
+}
+
 /// One window as stored: its configuration and its current fixed window
 /// (`start`, epoch ms, and `count`; absent before the first request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

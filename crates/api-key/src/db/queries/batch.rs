@@ -1,8 +1,10 @@
-//! Verifies charged together ([`crate::batch`]): the keys of a batch in one
-//! statement, and a hot key's further verifies right after it in the same
-//! transaction, so a batch costs one commit however many verifies it holds.
+//! Verifies charged together ([`crate::batch`]), one commit per batch
+//! however many verifies it holds: on PostgreSQL one statement that charges
+//! each key as many times as it was presented; on SQLite (where statements
+//! cost no round trip) the keys in one statement and a hot key's further
+//! verifies right after it, in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use diesel::prelude::*;
@@ -10,21 +12,120 @@ use latchkey_session::db::DbConnection;
 use time::PrimitiveDateTime;
 
 use super::statement::{Bind, Statement, Template};
-use super::verify::{consume_locked, render_for, Consume};
+use super::verify::{consume_locked, render_for, Consume, Kind};
 use crate::db::models::ApiKey;
 use crate::keys::HashedKey;
 use crate::rate_limits::epoch_ms;
 use crate::sync::sqlite_writer;
 
 /// Charges the verifies of `hashes` (in arrival order) at `now` as if each
-/// ran [`super::verify::consume`] in that order, in one transaction: the
-/// first verify of every key in one [`consume_many`] statement, then each
-/// further verify of a key that statement admitted with the one-key
-/// statement (it only touches rows the transaction already holds, so two
-/// batches never wait on each other in a cycle). Answers, per verify, the
-/// row as its admission left it, or `None`: refused, unknown or a previous
-/// secret, not charged, for the caller to decide alone.
+/// ran [`super::verify::consume`] in that order, in one commit. Answers,
+/// per verify, the row as its admission left it, or `None`: refused,
+/// unknown, a previous secret, or a key of a shape left to the one-key
+/// statement; not charged, for the caller to decide alone.
 pub fn charge_batch(
+    conn: &mut DbConnection,
+    hashes: &[HashedKey],
+    now: PrimitiveDateTime,
+    rate_limit_enabled: bool,
+) -> QueryResult<Vec<Option<ApiKey>>> {
+    match conn {
+        DbConnection::Postgres(_) => charge_repeated(conn, hashes, now, rate_limit_enabled),
+        DbConnection::Sqlite(_) => charge_in_turn(conn, hashes, now, rate_limit_enabled),
+    }
+}
+
+/// A key's row as it was after the verify `back` admissions before `row`
+/// (the last of a key's verifies charged together): the counters that
+/// those later admissions moved, moved back.
+fn rewind(row: &ApiKey, back: i32, rate_limit_enabled: bool) -> ApiKey {
+    let mut key = row.clone();
+    if back == 0 {
+        return key;
+    }
+    key.remaining = key.remaining.map(|r| r + back);
+    key.usage_count -= back;
+    if crate::rate_limits::single_window_applies(&key, rate_limit_enabled) {
+        key.request_count = key.request_count.map(|c| c - back);
+    }
+    if crate::rate_limits::windows_apply(&key, rate_limit_enabled) {
+        let mut windows = crate::rate_limits::from_column(key.rate_limits.as_deref());
+        for window in &mut windows {
+            window.count = window.count.map(|c| c - i64::from(back));
+        }
+        key.rate_limits = serde_json::to_string(&windows).ok();
+    }
+    key
+}
+
+/// A row the repeated statement charged, and how many of its verifies.
+#[derive(QueryableByName)]
+struct Charged {
+    #[diesel(embed)]
+    key: ApiKey,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    admitted: i32,
+}
+
+/// PostgreSQL: every key of the batch, as many times as presented, in one
+/// statement ([`Kind::Repeated`]); the first verifies of a key in arrival
+/// order are the admitted ones.
+fn charge_repeated(
+    conn: &mut DbConnection,
+    hashes: &[HashedKey],
+    now: PrimitiveDateTime,
+    rate_limit_enabled: bool,
+) -> QueryResult<Vec<Option<ApiKey>>> {
+    static REPEATED: OnceLock<Template> = OnceLock::new();
+    let mut arrivals: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (n, hash) in hashes.iter().enumerate() {
+        arrivals.entry(hash.as_str()).or_default().push(n);
+    }
+    // Hashes are base64url: no comma to escape.
+    let keys = arrivals.keys().copied().collect::<Vec<_>>().join(",");
+    let uses = arrivals
+        .values()
+        .map(|arrived| arrived.len().to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let binds = [
+        Bind::Text(&keys),
+        Bind::Time(now),
+        Bind::Bool(rate_limit_enabled),
+        Bind::OptText(None),
+        Bind::Bool(false),
+        Bind::OptText(None),
+        Bind::BigInt(epoch_ms(now)),
+        Bind::Text(&uses),
+    ];
+    let DbConnection::Postgres(pg) = conn else {
+        return charge_in_turn(conn, hashes, now, rate_limit_enabled);
+    };
+    let template = REPEATED.get_or_init(|| Template::new(&render_for(true, Kind::Repeated)));
+    let rows = Statement::<RepeatedStatement>::new(template, &binds).load::<Charged>(pg)?;
+    let mut charged: Vec<Option<ApiKey>> = vec![None; hashes.len()];
+    for row in rows {
+        let Some(arrived) = arrivals.get(row.key.key.as_str()) else {
+            continue;
+        };
+        let admitted = usize::try_from(row.admitted)
+            .unwrap_or(0)
+            .min(arrived.len());
+        for (k, &n) in arrived.iter().take(admitted).enumerate() {
+            let back = i32::try_from(admitted - 1 - k).unwrap_or(0);
+            charged[n] = Some(rewind(&row.key, back, rate_limit_enabled));
+        }
+    }
+    Ok(charged)
+}
+
+/// Names the repeated statement in Diesel's statement cache.
+struct RepeatedStatement;
+
+/// SQLite: the first verify of every key in one [`consume_many`]
+/// statement, then each further verify of a key that statement admitted
+/// with the one-key statement, in one transaction under the writer lock.
+fn charge_in_turn(
     conn: &mut DbConnection,
     hashes: &[HashedKey],
     now: PrimitiveDateTime,
@@ -41,7 +142,7 @@ pub fn charge_batch(
     let _one_writer = matches!(conn, DbConnection::Sqlite(_)).then(sqlite_writer);
     let charge = |conn: &mut DbConnection| {
         let mut charged: Vec<Option<ApiKey>> = vec![None; hashes.len()];
-        for row in consume_many_locked(conn, &distinct, now, rate_limit_enabled)? {
+        for row in consume_many(conn, &distinct, now, rate_limit_enabled)? {
             if let Some(&n) = first.get(row.key.as_str()) {
                 charged[n] = Some(row);
             }
@@ -69,22 +170,12 @@ pub fn charge_batch(
     }
 }
 
-/// [`super::verify::consume`] for several distinct keys in one statement
-/// and one commit: each key with nothing in its way is admitted and
-/// charged once, exactly as `consume` would, and comes back; a key that is
-/// refused, unknown, or presented by a rotated-out previous secret does
-/// not. No configuration or permission condition applies.
-pub fn consume_many(
-    conn: &mut DbConnection,
-    hashes: &[HashedKey],
-    now: PrimitiveDateTime,
-    rate_limit_enabled: bool,
-) -> QueryResult<Vec<ApiKey>> {
-    let _one_writer = matches!(conn, DbConnection::Sqlite(_)).then(sqlite_writer);
-    consume_many_locked(conn, hashes, now, rate_limit_enabled)
-}
-
-fn consume_many_locked(
+/// [`super::verify::consume`] for several distinct keys in one statement:
+/// each key with nothing in its way is admitted and charged once, exactly
+/// as `consume` would, and comes back; a key that is refused, unknown, or
+/// presented by a rotated-out previous secret does not. No configuration
+/// or permission condition applies. The caller holds the SQLite writer lock.
+fn consume_many(
     conn: &mut DbConnection,
     hashes: &[HashedKey],
     now: PrimitiveDateTime,
@@ -118,11 +209,11 @@ fn consume_many_locked(
     ];
     match conn {
         DbConnection::Postgres(pg) => {
-            let template = PG.get_or_init(|| Template::new(&render_for(true, true)));
+            let template = PG.get_or_init(|| Template::new(&render_for(true, Kind::Many)));
             Statement::<ConsumeManyStatement>::new(template, &binds).load::<ApiKey>(pg)
         }
         DbConnection::Sqlite(lite) => {
-            let template = SQLITE.get_or_init(|| Template::new(&render_for(false, true)));
+            let template = SQLITE.get_or_init(|| Template::new(&render_for(false, Kind::Many)));
             Statement::<ConsumeManyStatement>::new(template, &binds).load::<ApiKey>(lite)
         }
     }

@@ -104,29 +104,102 @@ const WINDOWS_ON: &str = r#"("rateLimits" IS NOT NULL AND $3 AND "rateLimitEnabl
 const W_OPEN: &str = "(({W} ->> 'start') IS NOT NULL AND CAST({W} ->> 'start' AS BIGINT) + CAST({W} ->> 'window' AS BIGINT) > $7)";
 const W_COUNT: &str = "COALESCE(CAST({W} ->> 'count' AS BIGINT), 0)";
 const W_MAX: &str = "CAST({W} ->> 'max' AS BIGINT)";
-/// The array after this request: each running window counts one more, each
-/// other starts now with a count of 1 (in array order).
+/// The array after this request (`{USES}` requests): each running window
+/// counts them, each other starts now with them (in array order).
 const WINDOWS_CHARGED: &str = "(SELECT {ARRAY_AGG}({OBJECT}(
         'window', CAST({W} ->> 'window' AS BIGINT),
         'max', {W_MAX},
         'start', CASE WHEN {W_OPEN} THEN CAST({W} ->> 'start' AS BIGINT) ELSE $7 END,
-        'count', CASE WHEN {W_OPEN} THEN {W_COUNT} + 1 ELSE 1 END) ORDER BY {W_INDEX}){AS_TEXT}
+        'count', CASE WHEN {W_OPEN} THEN {W_COUNT} + {USES} ELSE {USES} END) ORDER BY {W_INDEX}){AS_TEXT}
     FROM {EACH_WINDOW})";
 
 /// The presented key, for one verify: its current secret, or its previous
 /// one while the grace period of a rotation runs.
 const MATCH_ONE: &str = r#"(key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))"#;
-/// The presented keys of a batch ([`super::batch::consume_many`]): current secrets only,
+/// The presented keys of a batch (SQLite's [`super::batch::charge_batch`]): current secrets only,
 /// `$1` a list of hashes (base64url: no comma, quote or bracket in them).
 const MATCH_MANY_PG: &str = "key = ANY(string_to_array($1, ','))";
 const MATCH_MANY_SQLITE: &str = "key IN (SELECT value FROM json_each($1))";
 
-/// Renders the statement for one backend, for one key or a batch.
-fn render(postgres: bool) -> String {
-    render_for(postgres, false)
+/// PostgreSQL: several uses of each of several keys, in one statement
+/// (`$1` the hashes, `$8` how many verifies of each, both comma-separated).
+/// `batch` locks the keys (in id order) and works out, on the row as the
+/// lock returns it, how many of the key's verifies one-by-one statements
+/// would admit: as many as requested, as `remaining` (or the refill) leaves,
+/// as better-auth's window and each of latchkey's windows leave (a window
+/// that has run out restarts with the first of them); then the UPDATE
+/// charges that many at once. Shapes whose one-by-one outcome is not that
+/// simple (a max or window under 1, a refill of less than 1) are left out,
+/// for the one-key statement to decide.
+const TEMPLATE_REPEATED: &str = r#"
+WITH batch AS MATERIALIZED (
+    SELECT apikey.id AS batch_id, CAST(LEAST(req.uses,
+        CASE WHEN remaining IS NULL THEN req.uses
+             WHEN {REFILL_DUE} THEN "refillAmount"
+             ELSE GREATEST(remaining, 0) END,
+        CASE WHEN NOT {RL_ON} THEN req.uses
+             WHEN NOT {WINDOW_OPEN} THEN "rateLimitMax"
+             ELSE GREATEST("rateLimitMax" - COALESCE("requestCount", 0), 0) END,
+        CASE WHEN NOT {WINDOWS_ON} THEN req.uses
+             ELSE COALESCE((SELECT MIN(CASE WHEN {W_OPEN}
+                     THEN GREATEST({W_MAX} - {W_COUNT}, 0) ELSE {W_MAX} END)
+                 FROM {EACH_WINDOW}), req.uses) END
+    ) AS integer) AS batch_uses
+    FROM unnest(string_to_array($1, ','), CAST(string_to_array($8, ',') AS integer[]))
+        AS req(hash, uses)
+    JOIN apikey ON apikey.key = req.hash
+    WHERE enabled IS NOT FALSE
+        AND ("expiresAt" IS NULL OR "expiresAt" > $2)
+        AND NOT ({RL_ON} AND ("rateLimitMax" < 1 OR "rateLimitTimeWindow" < 1))
+        AND NOT (remaining IS NOT NULL AND {REFILL_DUE} AND "refillAmount" < 1)
+        AND NOT ({WINDOWS_ON} AND EXISTS (SELECT 1 FROM {EACH_WINDOW}
+            WHERE {W_MAX} < 1 OR CAST({W} ->> 'window' AS BIGINT) < 1))
+    ORDER BY apikey.id
+    FOR UPDATE OF apikey
+)
+UPDATE apikey SET
+    remaining = CASE
+        WHEN remaining IS NULL THEN NULL
+        WHEN {REFILL_DUE} THEN "refillAmount" - batch_uses
+        ELSE remaining - batch_uses END,
+    "lastRefillAt" = CASE
+        WHEN remaining IS NOT NULL AND {REFILL_DUE} THEN $2
+        ELSE "lastRefillAt" END,
+    "requestCount" = CASE
+        WHEN NOT {RL_ON} THEN "requestCount"
+        WHEN NOT {WINDOW_OPEN} THEN batch_uses
+        ELSE COALESCE("requestCount", 0) + batch_uses END,
+    "rateLimitWindowStart" = CASE
+        WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN $2
+        ELSE "rateLimitWindowStart" END,
+    "rateLimits" = CASE
+        WHEN {WINDOWS_ON} THEN {WINDOWS_CHARGED}
+        ELSE "rateLimits" END,
+    "usageCount" = "usageCount" + batch_uses,
+    "lastRequest" = $2,
+    "updatedAt" = $2
+FROM batch
+WHERE apikey.id = batch_id AND batch_uses > 0
+RETURNING batch_uses AS admitted, {COLUMNS}"#;
+
+/// Which verify statement to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// One verify of one key ([`consume`]).
+    One,
+    /// One verify of each of several keys (SQLite's [`super::batch::charge_batch`]).
+    Many,
+    /// Several verifies of each of several keys (PostgreSQL only).
+    Repeated,
 }
 
-pub(super) fn render_for(postgres: bool, batch: bool) -> String {
+/// Renders the one-key statement for one backend.
+fn render(postgres: bool) -> String {
+    render_for(postgres, Kind::One)
+}
+
+/// Renders a verify statement for one backend.
+pub(super) fn render_for(postgres: bool, kind: Kind) -> String {
     let elapsed = |ts: &str, ms: &str| {
         if postgres {
             format!("({ts} + {ms} * INTERVAL '1 millisecond' <= $2)")
@@ -168,7 +241,13 @@ pub(super) fn render_for(postgres: bool, batch: bool) -> String {
             "",
         )
     };
-    TEMPLATE
+    let (template, matching, uses) = match (kind, postgres) {
+        (Kind::One, _) => (TEMPLATE, MATCH_ONE, "1"),
+        (Kind::Many, true) => (TEMPLATE, MATCH_MANY_PG, "1"),
+        (Kind::Many, false) => (TEMPLATE, MATCH_MANY_SQLITE, "1"),
+        (Kind::Repeated, _) => (TEMPLATE_REPEATED, "", "batch_uses"),
+    };
+    template
         .replace("{REFILL_DUE}", &refill_due)
         .replace("{RL_ON}", RL_ON)
         .replace("{WINDOW_OPEN}", &window_open)
@@ -184,14 +263,8 @@ pub(super) fn render_for(postgres: bool, batch: bool) -> String {
         .replace("{EACH_WINDOW}", each_window)
         .replace("{W}", element)
         .replace("{COLUMNS}", COLUMNS)
-        .replace(
-            "{MATCH}",
-            match (batch, postgres) {
-                (false, _) => MATCH_ONE,
-                (true, true) => MATCH_MANY_PG,
-                (true, false) => MATCH_MANY_SQLITE,
-            },
-        )
+        .replace("{MATCH}", matching)
+        .replace("{USES}", uses)
 }
 
 /// The verify statement of a backend as text, its binds named `$1`..`$7`
@@ -290,8 +363,16 @@ mod tests {
 
     #[test]
     fn statements_have_no_unrendered_parts() {
-        for postgres in [true, false] {
-            let sql = render(postgres);
+        use super::{render_for, Kind};
+        let kinds = [
+            (true, Kind::One),
+            (true, Kind::Many),
+            (true, Kind::Repeated),
+            (false, Kind::One),
+            (false, Kind::Many),
+        ];
+        for (postgres, kind) in kinds {
+            let sql = render_for(postgres, kind);
             assert!(!sql.contains('{'), "{sql}");
             // Every camelCase column comes back under the field name
             // QueryableByName reads.
@@ -316,6 +397,9 @@ mod tests {
                 assert!(sql.contains(&format!(" AS {field}")), "{field}");
             }
             assert!(sql.contains("$7"));
+        }
+        for postgres in [true, false] {
+            assert!(render(postgres).contains("$7"));
             assert_eq!(super::template(postgres).arity(), 7);
         }
     }
