@@ -17,10 +17,11 @@
 //! wait for one commit instead of each for the previous one's. Only
 //! verifies with no permission or configuration condition join a batch.
 //! A verify the batch did not admit (refused, unknown, a previous secret in
-//! its grace period) or any failure of the batch comes back undecided, and
-//! the caller verifies it alone, which also says why it is refused.
-//! Nothing is charged twice: a verify is either charged by the batch (and
-//! admitted, once the transaction committed) or not touched by it.
+//! its grace period, a shape left to the one-key statement) comes back
+//! undecided, and the caller verifies it alone, which also says why it is
+//! refused. A batch that fails answers its verifies with an error (503):
+//! the failure may have come after the commit, so they are never charged
+//! again. Nothing is charged twice.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -62,9 +63,31 @@ impl Drop for Handle {
     }
 }
 
+/// What a batch made of one verify.
+#[derive(Debug)]
+pub enum Charge {
+    /// Admitted and charged: the row as this admission left it, and the
+    /// batch's time.
+    Admitted(Box<ApiKey>, PrimitiveDateTime),
+    /// Not charged (refused, unknown, not batchable, or no batch to join):
+    /// the caller decides it alone.
+    Undecided,
+    /// The batch failed, perhaps after it committed: the outcome is
+    /// unknown, so the verify must answer an error, never be charged again.
+    Failed,
+}
+
 struct Waiter {
     hash: HashedKey,
-    reply: oneshot::Sender<(ApiKey, PrimitiveDateTime)>,
+    reply: oneshot::Sender<Charge>,
+}
+
+impl Waiter {
+    fn answer(self, charge: Charge) {
+        // A verify that gave up meanwhile (its request cancelled) may have
+        // been charged all the same, as one whose answer was lost on the way.
+        let _ = self.reply.send(charge);
+    }
 }
 
 #[derive(Default)]
@@ -102,17 +125,14 @@ impl Batcher {
         }
     }
 
-    /// Admits and charges the key `hash` in the next batch: the charged
-    /// row and the batch's time, or `None` when the batch did not admit it
-    /// (or it could not join one): then nothing was charged, and the
-    /// caller decides the key alone.
-    pub async fn consume(&self, hash: &HashedKey) -> Option<(ApiKey, PrimitiveDateTime)> {
+    /// Admits and charges the key `hash` in the next batch ([`Charge`]).
+    pub async fn consume(&self, hash: &HashedKey) -> Charge {
         let shared = &self.handle.0;
         let answer = {
             let mut queue = lock(&shared.queue);
             let full = queue.waiting.len() >= MAX_BATCH;
             if queue.stopping || full {
-                return None;
+                return Charge::Undecided;
             }
             let (reply, answer) = oneshot::channel();
             queue.waiting.push(Waiter {
@@ -125,10 +145,10 @@ impl Batcher {
             answer
         };
         if !shared.ensure_thread() {
-            // No thread to answer: undecided (dropping the queue's senders).
-            lock(&shared.queue).waiting.clear();
+            shared.give_up();
         }
-        answer.await.ok()
+        // A sender dropped unanswered: the thread died inside a batch.
+        answer.await.unwrap_or(Charge::Failed)
     }
 }
 
@@ -158,8 +178,30 @@ impl Shared {
         }
     }
 
-    /// The thread: take everything queued, charge it, answer; repeat.
+    /// Stops taking verifies and answers those still queued "undecided"
+    /// (none of them was in a batch): the thread is gone or cannot start.
+    fn give_up(&self) {
+        let waiting = {
+            let mut queue = lock(&self.queue);
+            queue.stopping = true;
+            std::mem::take(&mut queue.waiting)
+        };
+        for waiter in waiting {
+            waiter.answer(Charge::Undecided);
+        }
+    }
+
+    /// The thread: take everything queued, charge it, answer; repeat. If
+    /// it ever panics, the batch under way answers "failed" (its senders
+    /// drop unanswered) and later verifies go one by one.
     fn run(&self) {
+        struct GiveUp<'a>(&'a Shared);
+        impl Drop for GiveUp<'_> {
+            fn drop(&mut self) {
+                self.0.give_up();
+            }
+        }
+        let _give_up = GiveUp(self);
         loop {
             let batch = {
                 let mut queue = lock(&self.queue);
@@ -178,8 +220,9 @@ impl Shared {
         }
     }
 
-    /// Charges one batch and answers its admitted verifies; the others'
-    /// senders are dropped, which answers them "undecided".
+    /// Charges one batch and answers each of its verifies. A failure may
+    /// come after the commit (a connection lost while reading the answer),
+    /// so it answers every verify of the batch "failed".
     fn charge(&self, batch: Vec<Waiter>) {
         let now = self.clock.now();
         let hashes: Vec<HashedKey> = batch.iter().map(|w| w.hash.clone()).collect();
@@ -194,15 +237,17 @@ impl Shared {
         match charged {
             Ok(rows) => {
                 for (waiter, row) in batch.into_iter().zip(rows) {
-                    if let Some(row) = row {
-                        // A verify that gave up meanwhile was still charged,
-                        // as one whose answer was lost on the way.
-                        let _ = waiter.reply.send((row, now));
-                    }
+                    waiter.answer(match row {
+                        Some(row) => Charge::Admitted(Box::new(row), now),
+                        None => Charge::Undecided,
+                    });
                 }
             }
             Err(e) => {
-                tracing::warn!(error = %e, keys = hashes.len(), "verify batch failed; verifying one by one");
+                tracing::warn!(error = %e, verifies = hashes.len(), "verify batch failed");
+                for waiter in batch {
+                    waiter.answer(Charge::Failed);
+                }
             }
         }
     }

@@ -172,7 +172,7 @@ impl KeyCounters {
         self.shared().cache.forget(hash);
     }
 
-    /// Forgets every cached row: this process changed keys.
+    /// Makes every cached row stale: this process changed keys.
     pub fn keys_changed(&self) {
         self.shared().cache.clear();
     }
@@ -180,6 +180,18 @@ impl KeyCounters {
     /// Rows in the cache of plain keys (fresh or stale).
     pub fn cached_keys(&self) -> usize {
         self.shared().cache.len()
+    }
+
+    /// `key` read from the database, with this process's admissions of it
+    /// not yet written added to its `usageCount` (so answers never count
+    /// back).
+    pub(crate) fn with_unwritten(&self, mut key: ApiKey) -> ApiKey {
+        let unwritten = lock(&self.shared().table)
+            .pending
+            .get(&key.id)
+            .map_or(0, |pending| pending.count);
+        key.usage_count = key.usage_count.saturating_add(unwritten);
+        key
     }
 
     /// Counts an admission of the plain key answered from the cache

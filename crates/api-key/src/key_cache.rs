@@ -9,9 +9,11 @@
 //! zero turns the cache off) measured on the server's clock; expiry is
 //! still checked against the clock on every verify.
 //!
-//! Staleness: every change this process makes to keys (update, rotate,
-//! delete, the sweeps) empties the cache when it commits, so this process
-//! answers the change at once. A change made by another process (or by
+//! Staleness: every change this process makes to keys through its
+//! [`crate::ApiKeys`] (update, rotate, delete, delete-expired) makes every
+//! cached row stale right after it commits, so this process answers the
+//! change at once. (A retention sweep only deletes expired or used-up keys,
+//! which a cached row already refuses.) A change made by another process (or by
 //! hand in the database) is seen by this one within the TTL: until then
 //! a key disabled, deleted, rotated or given a budget there may still be
 //! admitted here, uncharged.
@@ -46,7 +48,7 @@ pub(crate) struct KeyCache {
 struct State {
     entries: HashMap<u64, Arc<Entry>>,
     /// Grows with every [`KeyCache::clear`]: a row read before a change
-    /// was committed must not be remembered after it.
+    /// was committed must neither be remembered nor answer after it.
     generation: u64,
 }
 
@@ -59,6 +61,8 @@ pub(crate) struct Entry {
     /// The row as this process last knew it, `usageCount` included.
     row: ApiKey,
     read_at: PrimitiveDateTime,
+    /// The cache's generation when the row was read.
+    generation: u64,
     /// Admissions answered from this entry, added to the row's `usageCount`.
     admitted: AtomicI32,
 }
@@ -99,14 +103,17 @@ impl KeyCache {
         self.fingerprints.hash_one(hash.as_str())
     }
 
-    fn entry(&self, hash: &HashedKey) -> Option<Arc<Entry>> {
+    /// The entry of `hash`, and whether it is of the current generation.
+    fn entry(&self, hash: &HashedKey) -> Option<(Arc<Entry>, bool)> {
         let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
         let entry = state.entries.get(&self.print(hash))?;
         // A fingerprint is not the hash: two hashes may share one.
-        (entry.row.key == hash.as_str()).then(|| entry.clone())
+        (entry.row.key == hash.as_str())
+            .then(|| (entry.clone(), entry.generation == state.generation))
     }
 
-    /// Whether `hash` was last seen naming a plain key.
+    /// Whether `hash` was last seen naming a plain key (a change since
+    /// does not matter: this is a hint for which statement to run).
     pub(crate) fn knows(&self, hash: &HashedKey) -> bool {
         self.entry(hash).is_some()
     }
@@ -116,11 +123,10 @@ impl KeyCache {
         if self.ttl <= Duration::ZERO {
             return None;
         }
-        self.entry(hash).filter(|entry| {
-            // A clock set back makes no row fresh for longer than the TTL.
-            let age = now - entry.read_at;
-            age >= Duration::ZERO && age < self.ttl
-        })
+        let (entry, current) = self.entry(hash)?;
+        // A clock set back makes no row fresh for longer than the TTL.
+        let age = now - entry.read_at;
+        (current && age >= Duration::ZERO && age < self.ttl).then_some(entry)
     }
 
     /// The generation to pass to [`Self::remember`] for a read starting now.
@@ -158,6 +164,7 @@ impl KeyCache {
             Arc::new(Entry {
                 row: row.clone(),
                 read_at,
+                generation: seen.0,
                 admitted: AtomicI32::new(0),
             }),
         );
@@ -176,11 +183,11 @@ impl KeyCache {
         }
     }
 
-    /// Forgets every key: called after this process changed keys.
+    /// Makes every cached row stale (called after this process changed
+    /// keys); the entries stay as hints of which keys are plain.
     pub(crate) fn clear(&self) {
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         state.generation = state.generation.wrapping_add(1);
-        state.entries.clear();
     }
 
     /// Rows cached (fresh or not).
@@ -244,9 +251,11 @@ mod tests {
         cache.remember(&hash, &row, at(0), seen);
         assert!(!cache.knows(&hash));
         cache.remember(&hash, &row, at(0), cache.generation());
-        assert!(cache.knows(&hash));
+        assert!(cache.fresh(&hash, at(0)).is_some());
         cache.clear();
-        assert!(!cache.knows(&hash));
+        // Stale at once, still a hint that the key is plain.
+        assert!(cache.fresh(&hash, at(0)).is_none());
+        assert!(cache.knows(&hash));
     }
 
     #[test]

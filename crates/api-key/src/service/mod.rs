@@ -84,14 +84,21 @@ impl ApiKeys {
     /// [`Self::run_settled`] for work that changes keys: once it is done
     /// (committed, or failed), this process's cache of plain keys is
     /// emptied, so no verify here answers from a row older than the change.
+    /// That happens on the blocking thread, right after the work: the work
+    /// commits even when the request is cancelled meanwhile, and so does
+    /// the emptying.
     pub(crate) async fn run_change<T, F>(&self, work: F) -> Result<T, ApiKeyError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiKeyError> + Send + 'static,
         T: Send + 'static,
     {
-        let done = self.run_settled(work).await;
-        self.counters.keys_changed();
-        done
+        let counters = self.counters.clone();
+        self.run_settled(move |conn| {
+            let done = work(conn);
+            counters.keys_changed();
+            done
+        })
+        .await
     }
 
     /// Writes the plain-key admissions counted in memory so far.

@@ -9,12 +9,13 @@
 //! key while its grace period runs.
 
 use latchkey_session::db::DbConnection;
-use latchkey_session::run_blocking;
+use latchkey_session::{run_blocking, StorageError};
 use serde::Serialize;
 use serde_json::Value;
 use time::{Duration, PrimitiveDateTime};
 
 use super::ApiKeys;
+use crate::batch::Charge;
 use crate::counters::{is_plain, KeyCounters};
 use crate::db::models::{ApiKey, KeyRecord};
 use crate::db::queries::{keys, verify};
@@ -206,13 +207,14 @@ pub fn check_counting(
         counters.forget(hash);
     }
     let seen = counters.generation();
-    let outcome = check_hashed(conn, hash, request, rate_limit_enabled, now)?;
-    if let (Ok(admitted), _) = &outcome {
-        if is_plain(admitted, rate_limit_enabled) {
-            counters.remember(hash, admitted, now, seen);
+    match check_hashed(conn, hash, request, rate_limit_enabled, now)? {
+        (Ok(admitted), row) if is_plain(&admitted, rate_limit_enabled) => {
+            let admitted = counters.with_unwritten(admitted);
+            counters.remember(hash, &admitted, now, seen);
+            Ok((Ok(admitted), row))
         }
+        outcome => Ok(outcome),
     }
-    Ok(outcome)
 }
 
 /// The one atomic statement (and the reads that explain a refusal) for a
@@ -317,11 +319,19 @@ impl ApiKeys {
         let batchable = request.permissions.is_none() && request.config_id.is_none();
         if batchable && !self.counters.looks_plain(&hash) {
             let seen = self.counters.generation();
-            if let Some((admitted, at)) = self.batcher.consume(&hash).await {
-                if is_plain(&admitted, rate_limit_enabled) {
-                    self.counters.remember(&hash, &admitted, at, seen);
+            match self.batcher.consume(&hash).await {
+                Charge::Admitted(admitted, at) => {
+                    let mut admitted = *admitted;
+                    if is_plain(&admitted, rate_limit_enabled) {
+                        admitted = self.counters.with_unwritten(admitted);
+                        self.counters.remember(&hash, &admitted, at, seen);
+                    }
+                    return Ok((Ok(admitted), None, at));
                 }
-                return Ok((Ok(admitted), None, at));
+                Charge::Failed => {
+                    return Err(StorageError::Unavailable("a verify batch failed".into()).into())
+                }
+                Charge::Undecided => {}
             }
         }
         let counters = self.counters.clone();

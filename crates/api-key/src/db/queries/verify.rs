@@ -123,7 +123,9 @@ const MATCH_MANY_SQLITE: &str = "key IN (SELECT value FROM json_each($1))";
 
 /// PostgreSQL: several uses of each of several keys, in one statement
 /// (`$1` the hashes, `$8` how many verifies of each, both comma-separated).
-/// `batch` locks the keys (in id order) and works out, on the row as the
+/// `batch` locks the keys (in byte order of id, the order the counters'
+/// flush locks them in too, so the two never wait on each other in a
+/// cycle) and works out, on the row as the
 /// lock returns it, how many of the key's verifies one-by-one statements
 /// would admit: as many as requested, as `remaining` (or the refill) leaves,
 /// as better-auth's window and each of latchkey's windows leave (a window
@@ -154,7 +156,7 @@ WITH batch AS MATERIALIZED (
         AND NOT (remaining IS NOT NULL AND {REFILL_DUE} AND "refillAmount" < 1)
         AND NOT ({WINDOWS_ON} AND EXISTS (SELECT 1 FROM {EACH_WINDOW}
             WHERE {W_MAX} < 1 OR CAST({W} ->> 'window' AS BIGINT) < 1))
-    ORDER BY apikey.id
+    ORDER BY apikey.id COLLATE "C"
     FOR UPDATE OF apikey
 )
 UPDATE apikey SET
