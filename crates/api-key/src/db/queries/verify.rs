@@ -116,16 +116,15 @@ const WINDOWS_CHARGED: &str = "(SELECT {ARRAY_AGG}({OBJECT}(
 /// The presented key, for one verify: its current secret, or its previous
 /// one while the grace period of a rotation runs.
 const MATCH_ONE: &str = r#"(key = $1 OR ("previousKey" = $1 AND "previousKeyExpiresAt" > $2))"#;
-/// The presented keys of a batch (SQLite's [`super::batch::charge_batch`]): current secrets only,
+/// The presented keys of a batch of distinct keys ([`super::batch::charge_batch`]): current secrets only,
 /// `$1` a list of hashes (base64url: no comma, quote or bracket in them).
 const MATCH_MANY_PG: &str = "key = ANY(string_to_array($1, ','))";
 const MATCH_MANY_SQLITE: &str = "key IN (SELECT value FROM json_each($1))";
 
 /// PostgreSQL: several uses of each of several keys, in one statement
 /// (`$1` the hashes, `$8` how many verifies of each, both comma-separated).
-/// `batch` locks the keys (in byte order of id, the order the counters'
-/// flush locks them in too, so the two never wait on each other in a
-/// cycle) and works out, on the row as the
+/// `batch` locks the keys (in the order of the key index, the order an
+/// index scan of the batch's distinct keys meets them in) and works out, on the row as the
 /// lock returns it, how many of the key's verifies one-by-one statements
 /// would admit: as many as requested, as `remaining` (or the refill) leaves,
 /// as better-auth's window and each of latchkey's windows leave (a window
@@ -156,7 +155,7 @@ WITH batch AS MATERIALIZED (
         AND NOT (remaining IS NOT NULL AND {REFILL_DUE} AND "refillAmount" < 1)
         AND NOT ({WINDOWS_ON} AND EXISTS (SELECT 1 FROM {EACH_WINDOW}
             WHERE {W_MAX} < 1 OR CAST({W} ->> 'window' AS BIGINT) < 1))
-    ORDER BY apikey.id COLLATE "C"
+    ORDER BY apikey.key
     FOR UPDATE OF apikey
 )
 UPDATE apikey SET
@@ -189,7 +188,7 @@ RETURNING batch_uses AS admitted, {COLUMNS}"#;
 pub(super) enum Kind {
     /// One verify of one key ([`consume`]).
     One,
-    /// One verify of each of several keys (SQLite's [`super::batch::charge_batch`]).
+    /// One verify of each of several distinct keys ([`super::batch::charge_batch`]).
     Many,
     /// Several verifies of each of several keys (PostgreSQL only).
     Repeated,
