@@ -68,6 +68,27 @@ fn rewind(row: &ApiKey, back: i32, rate_limit_enabled: bool) -> ApiKey {
     key
 }
 
+/// The binds of the batch statements: `$1` the keys, `$2` the time, `$3`
+/// the plugin's rate-limit switch, no configuration (`$4`) or permission
+/// (`$5`, `$6`) condition, `$7` the time in epoch ms, `$8` the uses.
+fn batch_binds<'a>(
+    keys: &'a str,
+    now: PrimitiveDateTime,
+    rate_limit_enabled: bool,
+    uses: &'a str,
+) -> [Bind<'a>; 8] {
+    [
+        Bind::Text(keys),
+        Bind::Time(now),
+        Bind::Bool(rate_limit_enabled),
+        Bind::OptText(None),
+        Bind::Bool(false),
+        Bind::OptText(None),
+        Bind::BigInt(epoch_ms(now)),
+        Bind::Text(uses),
+    ]
+}
+
 /// A row the repeated statement charged, and how many of its verifies.
 #[derive(QueryableByName)]
 struct Charged {
@@ -98,16 +119,7 @@ fn charge_repeated(
         .map(|arrived| arrived.len().to_string())
         .collect::<Vec<_>>()
         .join(",");
-    let binds = [
-        Bind::Text(&keys),
-        Bind::Time(now),
-        Bind::Bool(rate_limit_enabled),
-        Bind::OptText(None),
-        Bind::Bool(false),
-        Bind::OptText(None),
-        Bind::BigInt(epoch_ms(now)),
-        Bind::Text(&uses),
-    ];
+    let binds = batch_binds(&keys, now, rate_limit_enabled, &uses);
     let DbConnection::Postgres(pg) = conn else {
         return charge_in_turn(conn, hashes, now, rate_limit_enabled);
     };
@@ -208,15 +220,8 @@ fn consume_many(
             format!("[{}]", quoted.join(","))
         }
     };
-    let binds = [
-        Bind::Text(&list),
-        Bind::Time(now),
-        Bind::Bool(rate_limit_enabled),
-        Bind::OptText(None),
-        Bind::Bool(false),
-        Bind::OptText(None),
-        Bind::BigInt(epoch_ms(now)),
-    ];
+    // `$8` is not in this statement; an unused bind is never sent.
+    let binds = batch_binds(&list, now, rate_limit_enabled, "");
     match conn {
         DbConnection::Postgres(pg) => {
             let template = PG.get_or_init(|| Template::new(&render_for(true, Kind::Many)));

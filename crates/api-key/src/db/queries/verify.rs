@@ -47,30 +47,36 @@ pub struct Consume<'a> {
     pub checked_permissions: Option<Option<&'a str>>,
 }
 
-/// `$elapsed(ts, ms)`: at least `ms` milliseconds have passed since `ts`.
-/// `$open(ts, ms)`: less than `ms` milliseconds have passed since `ts`.
-const TEMPLATE: &str = r#"
-UPDATE apikey SET
+/// What an admission charges, for `{USES}` verifies at once (1, or a
+/// batch's count): remaining (after a due refill), better-auth's window
+/// (restarted if it ran out), latchkey's windows, `usageCount`, and the
+/// times. Every condition reads the row as it was before this update.
+const CHARGE: &str = r#"
     remaining = CASE
         WHEN remaining IS NULL THEN NULL
-        WHEN {REFILL_DUE} THEN "refillAmount" - 1
-        ELSE remaining - 1 END,
+        WHEN {REFILL_DUE} THEN "refillAmount" - {USES}
+        ELSE remaining - {USES} END,
     "lastRefillAt" = CASE
         WHEN remaining IS NOT NULL AND {REFILL_DUE} THEN $2
         ELSE "lastRefillAt" END,
     "requestCount" = CASE
         WHEN NOT {RL_ON} THEN "requestCount"
-        WHEN NOT {WINDOW_OPEN} THEN 1
-        ELSE COALESCE("requestCount", 0) + 1 END,
+        WHEN NOT {WINDOW_OPEN} THEN {USES}
+        ELSE COALESCE("requestCount", 0) + {USES} END,
     "rateLimitWindowStart" = CASE
         WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN $2
         ELSE "rateLimitWindowStart" END,
     "rateLimits" = CASE
         WHEN {WINDOWS_ON} THEN {WINDOWS_CHARGED}
         ELSE "rateLimits" END,
-    "usageCount" = "usageCount" + 1,
+    "usageCount" = "usageCount" + {USES},
     "lastRequest" = $2,
-    "updatedAt" = $2
+    "updatedAt" = $2"#;
+
+/// `$elapsed(ts, ms)`: at least `ms` milliseconds have passed since `ts`.
+/// `$open(ts, ms)`: less than `ms` milliseconds have passed since `ts`.
+const TEMPLATE: &str = r#"
+UPDATE apikey SET {CHARGE}
 WHERE {MATCH}
     AND ($4 IS NULL OR "configId" = $4)
     AND enabled IS NOT FALSE
@@ -158,27 +164,7 @@ WITH batch AS MATERIALIZED (
     ORDER BY apikey.key
     FOR UPDATE OF apikey
 )
-UPDATE apikey SET
-    remaining = CASE
-        WHEN remaining IS NULL THEN NULL
-        WHEN {REFILL_DUE} THEN "refillAmount" - batch_uses
-        ELSE remaining - batch_uses END,
-    "lastRefillAt" = CASE
-        WHEN remaining IS NOT NULL AND {REFILL_DUE} THEN $2
-        ELSE "lastRefillAt" END,
-    "requestCount" = CASE
-        WHEN NOT {RL_ON} THEN "requestCount"
-        WHEN NOT {WINDOW_OPEN} THEN batch_uses
-        ELSE COALESCE("requestCount", 0) + batch_uses END,
-    "rateLimitWindowStart" = CASE
-        WHEN {RL_ON} AND NOT {WINDOW_OPEN} THEN $2
-        ELSE "rateLimitWindowStart" END,
-    "rateLimits" = CASE
-        WHEN {WINDOWS_ON} THEN {WINDOWS_CHARGED}
-        ELSE "rateLimits" END,
-    "usageCount" = "usageCount" + batch_uses,
-    "lastRequest" = $2,
-    "updatedAt" = $2
+UPDATE apikey SET {CHARGE}
 FROM batch
 WHERE apikey.id = batch_id AND batch_uses > 0
 RETURNING batch_uses AS admitted, {COLUMNS}"#;
@@ -249,6 +235,7 @@ pub(super) fn render_for(postgres: bool, kind: Kind) -> String {
         (Kind::Repeated, _) => (TEMPLATE_REPEATED, "", "batch_uses"),
     };
     template
+        .replace("{CHARGE}", CHARGE)
         .replace("{REFILL_DUE}", &refill_due)
         .replace("{RL_ON}", RL_ON)
         .replace("{WINDOW_OPEN}", &window_open)
