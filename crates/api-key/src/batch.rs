@@ -23,9 +23,7 @@
 //! the failure may have come after the commit, so they are never charged
 //! again. Nothing is charged twice.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::thread::JoinHandle;
 
 use futures_channel::oneshot;
 use latchkey_session::db::DbPool;
@@ -35,7 +33,7 @@ use time::PrimitiveDateTime;
 use crate::db::models::ApiKey;
 use crate::db::queries::batch::charge_batch;
 use crate::keys::HashedKey;
-use crate::sync::lock;
+use crate::sync::{lock, Worker};
 
 /// Keys per statement at most; beyond, verifies take the one-key path.
 const MAX_BATCH: usize = 256;
@@ -103,8 +101,8 @@ struct Shared {
     queue: Mutex<Queue>,
     /// Wakes the thread: a first verify queued, or stop.
     wake: Condvar,
-    started: AtomicBool,
-    thread: Mutex<Option<JoinHandle<()>>>,
+    /// The thread that runs the batches, started with the first verify.
+    worker: Worker,
 }
 
 impl Batcher {
@@ -117,8 +115,7 @@ impl Batcher {
             rate_limit_enabled,
             queue: Mutex::new(Queue::default()),
             wake: Condvar::new(),
-            started: AtomicBool::new(false),
-            thread: Mutex::new(None),
+            worker: Worker::new("latchkey-verify-batches"),
         };
         Self {
             handle: Arc::new(Handle(Arc::new(shared))),
@@ -153,29 +150,10 @@ impl Batcher {
 }
 
 impl Shared {
-    /// Starts the thread once; false when it cannot run.
+    /// Starts the thread once; false when it cannot run (or stopped).
     fn ensure_thread(self: &Arc<Self>) -> bool {
-        if self.started.load(Ordering::Acquire) {
-            return lock(&self.thread).is_some() || lock(&self.queue).stopping;
-        }
-        let mut thread = lock(&self.thread);
-        if self.started.swap(true, Ordering::AcqRel) {
-            return thread.is_some();
-        }
         let shared = self.clone();
-        match std::thread::Builder::new()
-            .name("latchkey-verify-batches".into())
-            .spawn(move || shared.run())
-        {
-            Ok(handle) => {
-                *thread = Some(handle);
-                true
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot start the verify batcher; verifying one by one");
-                false
-            }
-        }
+        self.worker.start(move || shared.run())
     }
 
     /// Stops taking verifies and answers those still queued "undecided"
@@ -255,6 +233,6 @@ impl Shared {
     fn stop(&self) {
         lock(&self.queue).stopping = true;
         self.wake.notify_all();
-        crate::sync::join(&self.thread, "latchkey-verify-batches");
+        self.worker.join();
     }
 }

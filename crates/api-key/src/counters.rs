@@ -25,9 +25,7 @@
 //! `lastRequest`. Nothing that decides admission is ever held here.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use latchkey_session::db::{DbConnection, DbPool};
@@ -38,7 +36,7 @@ use crate::db::models::ApiKey;
 use crate::db::queries::counters as queries;
 use crate::key_cache::{Entry, Generation, KeyCache};
 use crate::keys::HashedKey;
-use crate::sync::lock;
+use crate::sync::{lock, Worker};
 
 /// Keys with unwritten admissions that wake the flusher before its time.
 const EAGER_FLUSH: usize = 4_096;
@@ -85,9 +83,8 @@ struct Shared {
     /// Held while a batch is written, so a flush waits for one under way.
     writer: Mutex<()>,
     cache: KeyCache,
-    /// Set once the flusher thread was started (or could not be).
-    started: AtomicBool,
-    thread: Mutex<Option<JoinHandle<()>>>,
+    /// The flusher thread, started with the first plain admission.
+    worker: Worker,
 }
 
 /// The plain-key admissions of one process (shared by every clone) and
@@ -127,8 +124,7 @@ impl KeyCounters {
             wake: Condvar::new(),
             writer: Mutex::new(()),
             cache: KeyCache::new(cache_ttl),
-            started: AtomicBool::new(false),
-            thread: Mutex::new(None),
+            worker: Worker::new("latchkey-key-counters"),
         };
         Self {
             handle: Arc::new(Handle(Arc::new(shared))),
@@ -182,10 +178,29 @@ impl KeyCounters {
         self.shared().cache.len()
     }
 
+    /// A key a charging statement admitted at `now` (its read started in
+    /// `seen`): when it turns out plain, answered with this process's
+    /// unwritten admissions in its `usageCount` (so answers never count
+    /// back) and remembered as plain, with its row.
+    pub(crate) fn charged(
+        &self,
+        hash: &HashedKey,
+        admitted: ApiKey,
+        now: PrimitiveDateTime,
+        seen: Generation,
+        rate_limit_enabled: bool,
+    ) -> ApiKey {
+        if !is_plain(&admitted, rate_limit_enabled) {
+            return admitted;
+        }
+        let admitted = self.with_unwritten(admitted);
+        self.remember(hash, &admitted, now, seen);
+        admitted
+    }
+
     /// `key` read from the database, with this process's admissions of it
-    /// not yet written added to its `usageCount` (so answers never count
-    /// back).
-    pub(crate) fn with_unwritten(&self, mut key: ApiKey) -> ApiKey {
+    /// not yet written added to its `usageCount`.
+    fn with_unwritten(&self, mut key: ApiKey) -> ApiKey {
         let unwritten = lock(&self.shared().table)
             .pending
             .get(&key.id)
@@ -273,22 +288,10 @@ impl KeyCounters {
 
 impl Shared {
     fn ensure_thread(self: &Arc<Self>) {
-        if self.started.load(Ordering::Acquire) {
-            return;
-        }
-        let mut thread = lock(&self.thread);
-        if self.started.swap(true, Ordering::AcqRel) || lock(&self.table).stopping {
-            return;
-        }
+        // Without a thread, admissions stay in the table for the next
+        // flush_on (reads, shutdown).
         let shared = self.clone();
-        match std::thread::Builder::new()
-            .name("latchkey-key-counters".into())
-            .spawn(move || shared.run())
-        {
-            Ok(handle) => *thread = Some(handle),
-            // Admissions stay in the table for the next flush_on.
-            Err(e) => tracing::error!(error = %e, "cannot start the key-counter flusher"),
-        }
+        self.worker.start(move || shared.run());
     }
 
     /// The flusher: writes the table every interval, at once when it grows
@@ -360,6 +363,6 @@ impl Shared {
     fn stop(&self) {
         lock(&self.table).stopping = true;
         self.wake.notify_all();
-        crate::sync::join(&self.thread, "latchkey-key-counters");
+        self.worker.join();
     }
 }

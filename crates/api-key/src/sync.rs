@@ -2,6 +2,7 @@
 //! log's buffer, the plain keys' counters, the verify batches), their
 //! joining, and the process's SQLite writer lock.
 
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
@@ -12,13 +13,77 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Waits for a background thread kept in `thread` to end (it was told to
-/// stop), once; `name` says in the log which one panicked, if it did.
-pub(crate) fn join(thread: &Mutex<Option<JoinHandle<()>>>, name: &str) {
-    let thread = lock(thread).take();
-    if let Some(thread) = thread {
-        if thread.join().is_err() {
-            tracing::error!(thread = name, "a latchkey background thread panicked");
+/// A background thread started on first need (the plain keys' counters,
+/// the verify batches) and joined once when its owner stops.
+pub(crate) struct Worker {
+    name: &'static str,
+    /// [`IDLE`], [`RUNNING`] or [`DOWN`]: read by every start, so a start
+    /// once the thread runs costs one atomic load.
+    state: AtomicU8,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Not started yet.
+const IDLE: u8 = 0;
+/// A thread was started.
+const RUNNING: u8 = 1;
+/// No thread could be made, or the worker was stopped.
+const DOWN: u8 = 2;
+
+impl Worker {
+    /// A worker whose thread, once started, is called `name`.
+    pub(crate) const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            state: AtomicU8::new(IDLE),
+            thread: Mutex::new(None),
+        }
+    }
+
+    /// Starts `run` on the worker's thread unless that was done (or the
+    /// worker stopped) before. True when a thread was started, now or
+    /// before; false when none could be made (logged) or after a stop.
+    pub(crate) fn start(&self, run: impl FnOnce() + Send + 'static) -> bool {
+        match self.state.load(Ordering::Acquire) {
+            RUNNING => return true,
+            DOWN => return false,
+            _ => {}
+        }
+        let mut thread = lock(&self.thread);
+        match self.state.load(Ordering::Acquire) {
+            RUNNING => return true,
+            DOWN => return false,
+            _ => {}
+        }
+        match std::thread::Builder::new()
+            .name(self.name.into())
+            .spawn(run)
+        {
+            Ok(handle) => {
+                *thread = Some(handle);
+                self.state.store(RUNNING, Ordering::Release);
+                true
+            }
+            Err(e) => {
+                self.state.store(DOWN, Ordering::Release);
+                tracing::error!(thread = self.name, error = %e, "cannot start a latchkey background thread");
+                false
+            }
+        }
+    }
+
+    /// Waits for the thread (told to stop by its owner) to end, once; no
+    /// later [`Self::start`] starts one.
+    pub(crate) fn join(&self) {
+        let thread = {
+            let mut thread = lock(&self.thread);
+            self.state.store(DOWN, Ordering::Release);
+            thread.take()
+        };
+        if let Some(thread) = thread {
+            if thread.join().is_err() {
+                tracing::error!(thread = self.name, "a latchkey background thread panicked");
+            }
         }
     }
 }
@@ -36,4 +101,34 @@ pub(crate) fn join(thread: &Mutex<Option<JoinHandle<()>>>, name: &str) {
 pub(crate) fn sqlite_writer() -> MutexGuard<'static, ()> {
     static WRITER: Mutex<()> = Mutex::new(());
     lock(&WRITER)
+}
+
+/// [`sqlite_writer`] for a writer on `conn`: held on SQLite, nothing on
+/// PostgreSQL (whose writers wait on the rows they lock, not on a file).
+pub(crate) fn sqlite_writer_for(
+    conn: &latchkey_session::db::DbConnection,
+) -> Option<MutexGuard<'static, ()>> {
+    matches!(conn, latchkey_session::db::DbConnection::Sqlite(_)).then(sqlite_writer)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::Worker;
+    use std::sync::mpsc;
+
+    #[test]
+    fn a_worker_starts_once_and_never_after_it_stopped() {
+        let worker = Worker::new("latchkey-test-worker");
+        let (ran, runs) = mpsc::channel();
+        let first = ran.clone();
+        assert!(worker.start(move || first.send(1).unwrap()));
+        let second = ran.clone();
+        assert!(worker.start(move || second.send(2).unwrap()));
+        worker.join();
+        assert!(!worker.start(move || ran.send(3).unwrap()));
+        // Only the first closure ran; the others were dropped unrun.
+        assert_eq!(runs.iter().collect::<Vec<_>>(), vec![1]);
+    }
 }

@@ -207,14 +207,15 @@ pub fn check_counting(
         counters.forget(hash);
     }
     let seen = counters.generation();
-    match check_hashed(conn, hash, request, rate_limit_enabled, now)? {
-        (Ok(admitted), row) if is_plain(&admitted, rate_limit_enabled) => {
-            let admitted = counters.with_unwritten(admitted);
-            counters.remember(hash, &admitted, now, seen);
-            Ok((Ok(admitted), row))
-        }
-        outcome => Ok(outcome),
-    }
+    Ok(
+        match check_hashed(conn, hash, request, rate_limit_enabled, now)? {
+            (Ok(admitted), row) => {
+                let admitted = counters.charged(hash, admitted, now, seen, rate_limit_enabled);
+                (Ok(admitted), row)
+            }
+            refused => refused,
+        },
+    )
 }
 
 /// The one atomic statement (and the reads that explain a refusal) for a
@@ -321,11 +322,9 @@ impl ApiKeys {
             let seen = self.counters.generation();
             match self.batcher.consume(&hash).await {
                 Charge::Admitted(admitted, at) => {
-                    let mut admitted = *admitted;
-                    if is_plain(&admitted, rate_limit_enabled) {
-                        admitted = self.counters.with_unwritten(admitted);
-                        self.counters.remember(&hash, &admitted, at, seen);
-                    }
+                    let admitted =
+                        self.counters
+                            .charged(&hash, *admitted, at, seen, rate_limit_enabled);
                     return Ok((Ok(admitted), None, at));
                 }
                 Charge::Failed => {

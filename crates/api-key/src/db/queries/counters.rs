@@ -32,7 +32,7 @@ WHERE id = $3"#,
 /// Keys deleted meanwhile are skipped. On SQLite it queues on the
 /// process's writer lock like every other writer, not in the busy handler.
 pub fn add_usage(conn: &mut DbConnection, batch: &[(String, Pending)]) -> QueryResult<()> {
-    let _one_writer = matches!(conn, DbConnection::Sqlite(_)).then(crate::sync::sqlite_writer);
+    let _one_writer = crate::sync::sqlite_writer_for(conn);
     conn.transaction(|conn| {
         for (id, pending) in batch {
             let binds = [

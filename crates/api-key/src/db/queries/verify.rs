@@ -29,7 +29,6 @@ use super::statement::{Bind, Statement, Template};
 use crate::db::models::ApiKey;
 use crate::keys::HashedKey;
 use crate::rate_limits::epoch_ms;
-use crate::sync::sqlite_writer;
 
 /// What one verify may charge, and under which conditions.
 #[derive(Debug, Clone, Copy)]
@@ -281,11 +280,11 @@ struct ConsumeStatement;
 /// any condition refused it (nothing was changed then). Prepared once per
 /// connection.
 pub fn consume(conn: &mut DbConnection, c: Consume<'_>) -> QueryResult<Option<ApiKey>> {
-    let _one_writer = matches!(conn, DbConnection::Sqlite(_)).then(sqlite_writer);
+    let _one_writer = crate::sync::sqlite_writer_for(conn);
     consume_locked(conn, c)
 }
 
-/// [`consume`], for a caller that holds [`sqlite_writer`] (SQLite).
+/// [`consume`], for a caller that holds [`crate::sync::sqlite_writer`] (SQLite).
 pub(super) fn consume_locked(
     conn: &mut DbConnection,
     c: Consume<'_>,
