@@ -5,7 +5,7 @@
 //! statements cost no round trip) a hot key's further verifies right after
 //! the first, in one transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use diesel::prelude::*;
@@ -17,7 +17,6 @@ use super::verify::{consume_locked, render_for, Consume, Kind};
 use crate::db::models::ApiKey;
 use crate::keys::HashedKey;
 use crate::rate_limits::epoch_ms;
-use crate::sync::sqlite_writer;
 
 /// Charges the verifies of `hashes` (in arrival order) at `now` as if each
 /// ran [`super::verify::consume`] in that order, in one commit. Answers,
@@ -30,20 +29,28 @@ pub fn charge_batch(
     now: PrimitiveDateTime,
     rate_limit_enabled: bool,
 ) -> QueryResult<Vec<Option<ApiKey>>> {
-    let repeats = {
-        let mut seen = std::collections::HashSet::with_capacity(hashes.len());
-        !hashes.iter().all(|hash| seen.insert(hash.as_str()))
-    };
+    if hashes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut arrivals = Arrivals::new();
+    for (n, hash) in hashes.iter().enumerate() {
+        arrivals.entry(hash.as_str()).or_default().push(n);
+    }
     match conn {
         // The repeated statement locks rows before it charges them, which
         // costs PostgreSQL about twice the plain UPDATE per row: worth it
         // only when a key is there more than once.
-        DbConnection::Postgres(_) if repeats => {
-            charge_repeated(conn, hashes, now, rate_limit_enabled)
+        DbConnection::Postgres(pg) if arrivals.len() < hashes.len() => {
+            charge_repeated(pg, &arrivals, hashes.len(), now, rate_limit_enabled)
         }
-        _ => charge_in_turn(conn, hashes, now, rate_limit_enabled),
+        _ => charge_in_turn(conn, hashes, &arrivals, now, rate_limit_enabled),
     }
 }
+
+/// A batch's verifies by key: each distinct hash (in byte order, the order
+/// the batch statements list and lock them in) and where its verifies
+/// stand in arrival order.
+type Arrivals<'a> = BTreeMap<&'a str, Vec<usize>>;
 
 /// A key's row as it was after the verify `back` admissions before `row`
 /// (the last of a key's verifies charged together): the counters that
@@ -102,16 +109,13 @@ struct Charged {
 /// statement ([`Kind::Repeated`]); the first verifies of a key in arrival
 /// order are the admitted ones.
 fn charge_repeated(
-    conn: &mut DbConnection,
-    hashes: &[HashedKey],
+    pg: &mut PgConnection,
+    arrivals: &Arrivals<'_>,
+    verifies: usize,
     now: PrimitiveDateTime,
     rate_limit_enabled: bool,
 ) -> QueryResult<Vec<Option<ApiKey>>> {
     static REPEATED: OnceLock<Template> = OnceLock::new();
-    let mut arrivals: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (n, hash) in hashes.iter().enumerate() {
-        arrivals.entry(hash.as_str()).or_default().push(n);
-    }
     // Hashes are base64url: no comma to escape.
     let keys = arrivals.keys().copied().collect::<Vec<_>>().join(",");
     let uses = arrivals
@@ -120,12 +124,9 @@ fn charge_repeated(
         .collect::<Vec<_>>()
         .join(",");
     let binds = batch_binds(&keys, now, rate_limit_enabled, &uses);
-    let DbConnection::Postgres(pg) = conn else {
-        return charge_in_turn(conn, hashes, now, rate_limit_enabled);
-    };
     let template = REPEATED.get_or_init(|| Template::new(&render_for(true, Kind::Repeated)));
     let rows = Statement::<RepeatedStatement>::new(template, &binds).load::<Charged>(pg)?;
-    let mut charged: Vec<Option<ApiKey>> = vec![None; hashes.len()];
+    let mut charged: Vec<Option<ApiKey>> = vec![None; verifies];
     for row in rows {
         let Some(arrived) = arrivals.get(row.key.key.as_str()) else {
             continue;
@@ -150,42 +151,38 @@ struct RepeatedStatement;
 fn charge_in_turn(
     conn: &mut DbConnection,
     hashes: &[HashedKey],
+    arrivals: &Arrivals<'_>,
     now: PrimitiveDateTime,
     rate_limit_enabled: bool,
 ) -> QueryResult<Vec<Option<ApiKey>>> {
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(hashes.len());
-    let mut distinct = Vec::with_capacity(hashes.len());
-    for (n, hash) in hashes.iter().enumerate() {
-        first.entry(hash.as_str()).or_insert_with(|| {
-            distinct.push(hash.clone());
-            n
-        });
-    }
-    let _one_writer = matches!(conn, DbConnection::Sqlite(_)).then(sqlite_writer);
+    let _one_writer = crate::sync::sqlite_writer_for(conn);
     let charge = |conn: &mut DbConnection| {
         let mut charged: Vec<Option<ApiKey>> = vec![None; hashes.len()];
+        let distinct: Vec<&str> = arrivals.keys().copied().collect();
         for row in consume_many(conn, &distinct, now, rate_limit_enabled)? {
-            if let Some(&n) = first.get(row.key.as_str()) {
-                charged[n] = Some(row);
+            if let Some(arrived) = arrivals.get(row.key.as_str()) {
+                charged[arrived[0]] = Some(row);
             }
         }
-        for (n, hash) in hashes.iter().enumerate() {
-            let lead = first.get(hash.as_str()).copied();
-            if lead == Some(n) || lead.is_none_or(|lead| charged[lead].is_none()) {
+        // A key's further verifies, in their order, if its first was admitted.
+        for arrived in arrivals.values() {
+            if charged[arrived[0]].is_none() {
                 continue;
             }
-            let again = Consume {
-                hash,
-                now,
-                rate_limit_enabled,
-                config_id: None,
-                checked_permissions: None,
-            };
-            charged[n] = consume_locked(conn, again)?;
+            for &n in &arrived[1..] {
+                let again = Consume {
+                    hash: &hashes[n],
+                    now,
+                    rate_limit_enabled,
+                    config_id: None,
+                    checked_permissions: None,
+                };
+                charged[n] = consume_locked(conn, again)?;
+            }
         }
         Ok(charged)
     };
-    if distinct.len() == hashes.len() {
+    if arrivals.len() == hashes.len() {
         charge(conn)
     } else {
         conn.transaction(charge)
@@ -199,7 +196,7 @@ fn charge_in_turn(
 /// or permission condition applies. The caller holds the SQLite writer lock.
 fn consume_many(
     conn: &mut DbConnection,
-    hashes: &[HashedKey],
+    hashes: &[&str],
     now: PrimitiveDateTime,
     rate_limit_enabled: bool,
 ) -> QueryResult<Vec<ApiKey>> {
@@ -207,18 +204,8 @@ fn consume_many(
     static SQLITE: OnceLock<Template> = OnceLock::new();
     // Hashes are base64url: no comma, quote or bracket to escape.
     let list = match conn {
-        DbConnection::Postgres(_) => hashes
-            .iter()
-            .map(HashedKey::as_str)
-            .collect::<Vec<_>>()
-            .join(","),
-        DbConnection::Sqlite(_) => {
-            let quoted: Vec<String> = hashes
-                .iter()
-                .map(|h| format!("\"{}\"", h.as_str()))
-                .collect();
-            format!("[{}]", quoted.join(","))
-        }
+        DbConnection::Postgres(_) => hashes.join(","),
+        DbConnection::Sqlite(_) => format!("[\"{}\"]", hashes.join("\",\"")),
     };
     // `$8` is not in this statement; an unused bind is never sent.
     let binds = batch_binds(&list, now, rate_limit_enabled, "");
