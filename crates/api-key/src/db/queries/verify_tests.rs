@@ -34,6 +34,12 @@ impl Instrumentation for Recorder {
     }
 }
 
+/// A fresh database of `backend` with the sessions' and keys' tables
+/// (`None`: that backend is not here, and the test says so and skips).
+fn key_db(backend: Backend) -> Option<TestDb> {
+    TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS])
+}
+
 fn now() -> PrimitiveDateTime {
     let at = OffsetDateTime::now_utc();
     PrimitiveDateTime::new(at.date(), at.time())
@@ -101,7 +107,7 @@ fn anonymous(row: &ApiKey) -> ApiKey {
 latchkey_session::both_backends!(
     verify_statements_are_prepared_once_per_connection,
     |backend: Backend| async move {
-        let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+        let Some(db) = key_db(backend) else {
             return;
         };
         let mut conn = db.pool.get().unwrap();
@@ -136,7 +142,7 @@ latchkey_session::both_backends!(
     |backend: Backend| async move {
         use crate::counters::is_plain;
         use crate::rate_limits::{to_column, RateWindow};
-        let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+        let Some(db) = key_db(backend) else {
             return;
         };
         let mut conn = db.pool.get().unwrap();
@@ -199,7 +205,7 @@ latchkey_session::both_backends!(
 latchkey_session::both_backends!(
     a_batch_charges_each_key_as_one_verify_would,
     |backend: Backend| async move {
-        let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+        let Some(db) = key_db(backend) else {
             return;
         };
         let mut conn = db.pool.get().unwrap();
@@ -315,7 +321,7 @@ latchkey_session::both_backends!(
 latchkey_session::both_backends!(
     a_batch_with_repeated_keys_charges_as_one_by_one_would,
     |backend: Backend| async move {
-        let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+        let Some(db) = key_db(backend) else {
             return;
         };
         let mut conn = db.pool.get().unwrap();
