@@ -26,6 +26,8 @@ import subprocess
 import tempfile
 import time
 
+from driver import free_port  # bench/lib/driver.py, beside this script
+
 SECRET = "instr-server-secret-0123456789abcdef"
 HUGE = 1_000_000_000
 PERMS = {"reports": ["read"]}
@@ -36,12 +38,6 @@ BODIES = {
     "d": {"rateLimitEnabled": True, "rateLimitMax": HUGE, "rateLimitTimeWindow": 3_600_000},
     "e": {"rateLimitEnabled": False, "permissions": PERMS},
 }
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():

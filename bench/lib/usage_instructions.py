@@ -53,6 +53,8 @@ import tempfile
 import threading
 import time
 
+from driver import free_port  # bench/lib/driver.py, beside this script
+
 SECRET = "usage-instr-server-secret-0123456789abcdef"
 HUGE = 1_000_000_000
 BODIES = {
@@ -70,12 +72,6 @@ def on_cpu(schedstat):
         return int(open(schedstat).read().split()[0]) / 1e9
     except (OSError, ValueError, IndexError):
         return 0.0
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Db:
