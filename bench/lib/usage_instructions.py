@@ -90,11 +90,11 @@ class Db:
 
     def usage_rows(self):
         if self.backend == "postgres":
-            out = subprocess.run(["psql", "-X", "-At", self.url, "-c", "SELECT count(*) FROM usage"],
+            out = subprocess.run(["psql", "-X", "-At", self.url, "-c", "SELECT COALESCE(SUM(calls), 0) FROM usage_chunk"],
                                  capture_output=True, text=True).stdout.strip()
             return int(out or 0)
         with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30) as c:
-            return c.execute("SELECT count(*) FROM usage").fetchone()[0]
+            return c.execute("SELECT COALESCE(SUM(calls), 0) FROM usage_chunk").fetchone()[0]
 
     def backend_cpu(self):
         """CPU seconds of this database's Postgres backends."""

@@ -300,7 +300,7 @@ both_backends!(
             .pool
             .get()
             .unwrap()
-            .batch_execute("DROP TABLE usage")
+            .batch_execute("DROP TABLE usage_chunk")
             .unwrap();
         assert_eq!(host.host_get("/host/ping", Some(&key)).await.status, 200);
         assert_eq!(host.usage.pending(), 1);

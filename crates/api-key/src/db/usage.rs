@@ -1,5 +1,12 @@
-//! The `usage` table (latchkey's own): one row per request a host route
-//! admitted with a key, and its JSON form.
+//! The usage log's storage (latchkey's own): the `usage_chunk` table, one
+//! row per key per flush of the log's buffer, each holding that key's
+//! requests as JSON entries ([`codec`]); and the rows the API answers.
+//!
+//! A row per request cost the database more than the verify it logged
+//! (a heap tuple and two index entries each); a chunk pays that once per
+//! key and flush, and every request is still recorded on its own.
+
+pub mod codec;
 
 use diesel::prelude::*;
 use latchkey_session::time_format;
@@ -7,38 +14,40 @@ use serde_json::{json, Value};
 use time::PrimitiveDateTime;
 
 diesel::table! {
-    /// The usage log, written in batches by [`crate::usage::UsageLog`].
-    usage (id) {
-        /// Grows with insertion order (the tie-break of equal times).
+    /// The usage log in chunks, written by [`crate::usage::UsageLog`].
+    usage_chunk (id) {
+        /// Grows with insertion order, never reused.
         id -> BigInt,
         /// The admitted key's id (`apikey.id`; no foreign key, see the migration).
         #[sql_name = "keyId"]
         key_id -> Text,
-        /// HTTP method.
-        method -> Text,
-        /// Request path, without the query string.
-        path -> Text,
-        /// Response status.
-        status -> Integer,
-        /// Time from the request reaching the usage middleware to the
-        /// response head, in milliseconds.
+        /// No entry is older: the time entries are counted from.
+        #[sql_name = "firstAt"]
+        first_at -> Timestamp,
+        /// The newest entry's time.
+        #[sql_name = "lastAt"]
+        last_at -> Timestamp,
+        /// Live entries.
+        calls -> Integer,
+        /// Live entries with a status below 400.
+        successes -> Integer,
+        /// Sum of the live entries' `durationMs`.
         #[sql_name = "durationMs"]
-        duration_ms -> Integer,
-        /// When the request arrived (the injected clock).
-        #[sql_name = "createdAt"]
-        created_at -> Timestamp,
+        duration_ms -> BigInt,
+        /// The entries, JSON text ([`codec`]).
+        entries -> Text,
     }
 }
 
 use super::schema::apikey;
 
-diesel::allow_tables_to_appear_in_same_query!(usage, apikey);
+diesel::allow_tables_to_appear_in_same_query!(usage_chunk, apikey);
 
-/// One stored usage row.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = usage)]
+/// One logged request as `GET /api-key/usage` answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageRow {
-    /// Row id.
+    /// Unique, growing with write order: the chunk's id × 65,536 plus
+    /// the entry's place in it.
     pub id: i64,
     /// The key.
     pub key_id: String,
@@ -69,11 +78,8 @@ impl UsageRow {
     }
 }
 
-/// A usage row to insert (the database assigns the id). No column is left
-/// to a default, which lets Diesel write a batch as one multi-row `INSERT`
-/// on SQLite too (else it runs one `INSERT` per row).
-#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
-#[diesel(table_name = usage, treat_none_as_default_value = false)]
+/// A request to log, as the middleware records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUsage {
     /// The key.
     pub key_id: String,
@@ -87,4 +93,51 @@ pub struct NewUsage {
     pub duration_ms: i32,
     /// Request time.
     pub created_at: PrimitiveDateTime,
+}
+
+/// A chunk to insert (the database assigns the id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChunk {
+    /// The key.
+    pub key_id: String,
+    /// The oldest entry's time.
+    pub first_at: PrimitiveDateTime,
+    /// The newest entry's time.
+    pub last_at: PrimitiveDateTime,
+    /// Entries.
+    pub calls: i32,
+    /// Entries with a status below 400.
+    pub successes: i32,
+    /// Sum of `durationMs`.
+    pub duration_ms: i64,
+    /// The entries ([`codec`]).
+    pub entries: String,
+}
+
+/// A stored chunk, as far as reading its entries needs.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = usage_chunk)]
+pub struct StoredChunk {
+    /// Chunk id.
+    pub id: i64,
+    /// The key.
+    pub key_id: String,
+    /// The time entries are counted from.
+    pub first_at: PrimitiveDateTime,
+    /// The entries ([`codec`]).
+    pub entries: String,
+}
+
+/// Where a chunk sits in time, without its entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = usage_chunk)]
+pub struct ChunkSpan {
+    /// Chunk id.
+    pub id: i64,
+    /// No entry is older.
+    pub first_at: PrimitiveDateTime,
+    /// The newest entry's time.
+    pub last_at: PrimitiveDateTime,
+    /// Live entries.
+    pub calls: i32,
 }

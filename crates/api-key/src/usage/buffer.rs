@@ -12,7 +12,7 @@ use time::PrimitiveDateTime;
 
 use super::UsageLogOptions;
 use crate::db::queries::usage as queries;
-use crate::db::usage::NewUsage;
+use crate::db::usage::{codec, NewUsage};
 
 #[derive(Default)]
 struct Queue {
@@ -101,7 +101,7 @@ impl Shared {
         }
     }
 
-    /// Writes everything buffered, a batch per `INSERT`. When the database
+    /// Writes everything buffered, a batch (one chunk per key) at a time. When the database
     /// is unavailable the batch goes back to the buffer (unless `last`:
     /// then it is dropped, as nobody will retry); any other failure drops
     /// the batch, so one bad batch cannot stall the log.
@@ -135,9 +135,13 @@ impl Shared {
         }
     }
 
+    /// Writes a batch as one chunk per key; returns how many entries.
     fn write(&self, batch: &[NewUsage]) -> Result<usize, StorageError> {
+        let chunks = codec::chunks(batch)
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
         let mut conn = self.pool.get()?;
-        Ok(queries::insert_batch(&mut conn, batch)?)
+        queries::insert_chunks(&mut conn, &chunks)?;
+        Ok(batch.len())
     }
 
     /// The flusher thread: wait for a full batch, the interval or stop;

@@ -4,15 +4,18 @@
 //!
 //! The [`UsageLog`] middleware only appends an entry to a bounded in-memory
 //! buffer (a short mutex, no I/O). One flusher thread per process writes the
-//! buffer in batches, one multi-row `INSERT` each, whenever a batch is full
-//! or the flush interval has passed, and everything left on
-//! [`UsageLog::shutdown`] (or when the last handle is dropped). A full
-//! buffer drops its oldest entry and counts it ([`UsageLog::dropped`]);
-//! a batch the database cannot take for now goes back to the buffer.
+//! buffer in batches whenever a batch is full or the flush interval has
+//! passed, and everything left on [`UsageLog::shutdown`] (or when the last
+//! handle is dropped). A batch is stored as one chunk per key (see
+//! [`crate::db::usage`]): one row and one statement for thousands of
+//! requests, which is what keeps the log's cost to the database small
+//! beside the verifies it records. A full buffer drops its oldest entry and
+//! counts it ([`UsageLog::dropped`]); a batch the database cannot take for
+//! now goes back to the buffer.
 //!
 //! What a crash loses: the entries still in the buffer, that is at most
 //! one flush interval of traffic (default 1 s) and never more than the
-//! capacity (default 10,000 entries). The log is statistics, not billing:
+//! capacity (default 100,000 entries). The log is statistics, not billing:
 //! the counters that admit requests (`remaining`, rate limits and their
 //! `requestCount`) are written synchronously by verify and lose nothing.
 //! (Keys with nothing to charge have their `usageCount`/`lastRequest`
@@ -59,7 +62,8 @@ pub use middleware::UsageMiddleware;
 pub struct UsageLogOptions {
     /// Entries kept in memory at most; beyond, the oldest is dropped.
     pub capacity: usize,
-    /// Rows per `INSERT`; a full batch wakes the flusher at once.
+    /// Entries per write (one chunk per key); a full batch wakes the
+    /// flusher at once. Larger batches make fuller chunks, fewer rows.
     pub batch_size: usize,
     /// The flusher writes whatever is buffered at least this often.
     pub flush_interval: Duration,
@@ -68,8 +72,9 @@ pub struct UsageLogOptions {
 impl Default for UsageLogOptions {
     fn default() -> Self {
         Self {
-            capacity: 10_000,
-            batch_size: 500,
+            // About 60 bytes an entry plus its path: a few MiB at most.
+            capacity: 100_000,
+            batch_size: 20_000,
             flush_interval: Duration::from_secs(1),
         }
     }

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 #[schema(rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct UsageEntry {
-    /// Row id; grows with the order rows were written.
+    /// Entry id: unique, and grows with the order entries were written.
     pub id: i64,
     /// The key that admitted the request.
     pub key_id: String,

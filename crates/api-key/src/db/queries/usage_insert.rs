@@ -1,48 +1,49 @@
-//! The usage log's batch `INSERT`s: statements of a fixed shape, so that
+//! The usage log's chunk `INSERT`s: statements of a fixed shape, so that
 //! each pooled connection prepares them once (see
-//! [`super::usage::insert_batch`]).
+//! [`super::usage::insert_chunks`]).
 
 use diesel::pg::{Pg, PgConnection};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{Array, Integer, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Integer, Text, Timestamp};
 use diesel::sqlite::{Sqlite, SqliteConnection};
 use diesel::{QueryResult, RunQueryDsl};
 use time::PrimitiveDateTime;
 
-use crate::db::usage::NewUsage;
+use crate::db::usage::NewChunk;
 
-const INSERT: &str =
-    r#"INSERT INTO usage ("keyId", method, path, status, "durationMs", "createdAt") "#;
+const INSERT: &str = r#"INSERT INTO usage_chunk ("keyId", "firstAt", "lastAt", calls, successes, "durationMs", entries) "#;
 
-/// PostgreSQL: a batch of any size as one array per column, unnested into
+/// PostgreSQL: any number of chunks as one array per column, unnested into
 /// rows. `unnest` yields them in array order, so ids grow with it.
 pub(super) struct UnnestInsert<'a> {
     key_ids: Vec<&'a str>,
-    methods: Vec<&'a str>,
-    paths: Vec<&'a str>,
-    statuses: Vec<i32>,
-    durations: Vec<i32>,
-    times: Vec<PrimitiveDateTime>,
+    first: Vec<PrimitiveDateTime>,
+    last: Vec<PrimitiveDateTime>,
+    calls: Vec<i32>,
+    successes: Vec<i32>,
+    durations: Vec<i64>,
+    entries: Vec<&'a str>,
 }
 
 /// Names [`UnnestInsert`] in Diesel's statement cache.
 pub(super) struct UnnestId;
 
 impl<'a> UnnestInsert<'a> {
-    fn new(rows: &'a [NewUsage]) -> Self {
+    fn new(chunks: &'a [NewChunk]) -> Self {
         Self {
-            key_ids: rows.iter().map(|r| r.key_id.as_str()).collect(),
-            methods: rows.iter().map(|r| r.method.as_str()).collect(),
-            paths: rows.iter().map(|r| r.path.as_str()).collect(),
-            statuses: rows.iter().map(|r| r.status).collect(),
-            durations: rows.iter().map(|r| r.duration_ms).collect(),
-            times: rows.iter().map(|r| r.created_at).collect(),
+            key_ids: chunks.iter().map(|c| c.key_id.as_str()).collect(),
+            first: chunks.iter().map(|c| c.first_at).collect(),
+            last: chunks.iter().map(|c| c.last_at).collect(),
+            calls: chunks.iter().map(|c| c.calls).collect(),
+            successes: chunks.iter().map(|c| c.successes).collect(),
+            durations: chunks.iter().map(|c| c.duration_ms).collect(),
+            entries: chunks.iter().map(|c| c.entries.as_str()).collect(),
         }
     }
 
-    /// Inserts `rows` in one statement; returns how many.
-    pub(super) fn execute_on(pg: &mut PgConnection, rows: &'a [NewUsage]) -> QueryResult<usize> {
-        Self::new(rows).execute(pg)
+    /// Inserts `chunks` in one statement; returns how many.
+    pub(super) fn execute_on(pg: &mut PgConnection, chunks: &'a [NewChunk]) -> QueryResult<usize> {
+        Self::new(chunks).execute(pg)
     }
 }
 
@@ -57,15 +58,17 @@ impl QueryFragment<Pg> for UnnestInsert<'_> {
         out.push_sql("SELECT * FROM unnest(");
         out.push_bind_param::<Array<Text>, _>(&self.key_ids)?;
         out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.methods)?;
+        out.push_bind_param::<Array<Timestamp>, _>(&self.first)?;
         out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.paths)?;
+        out.push_bind_param::<Array<Timestamp>, _>(&self.last)?;
         out.push_sql(", ");
-        out.push_bind_param::<Array<Integer>, _>(&self.statuses)?;
+        out.push_bind_param::<Array<Integer>, _>(&self.calls)?;
         out.push_sql(", ");
-        out.push_bind_param::<Array<Integer>, _>(&self.durations)?;
+        out.push_bind_param::<Array<Integer>, _>(&self.successes)?;
         out.push_sql(", ");
-        out.push_bind_param::<Array<Timestamp>, _>(&self.times)?;
+        out.push_bind_param::<Array<BigInt>, _>(&self.durations)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.entries)?;
         out.push_sql(")");
         Ok(())
     }
@@ -73,29 +76,32 @@ impl QueryFragment<Pg> for UnnestInsert<'_> {
 
 impl RunQueryDsl<PgConnection> for UnnestInsert<'_> {}
 
-/// SQLite: `INSERT … VALUES` of exactly `N` rows. (SQLite has no arrays to
-/// bind; a few fixed sizes keep the statements prepared.)
+/// SQLite: `INSERT … VALUES` of exactly `N` chunks. (SQLite has no arrays
+/// to bind; a few fixed sizes keep the statements prepared.)
 pub(super) struct ValuesInsert<'a, const N: usize> {
-    rows: &'a [NewUsage],
-    times: Vec<Option<SqliteTime>>,
+    chunks: &'a [NewChunk],
+    times: Vec<(Option<SqliteTime>, Option<SqliteTime>)>,
 }
 
-/// Names [`ValuesInsert`] of `N` rows in Diesel's statement cache.
+/// Names [`ValuesInsert`] of `N` chunks in Diesel's statement cache.
 pub(super) struct ValuesId<const N: usize>;
 
 impl<'a, const N: usize> ValuesInsert<'a, N> {
-    /// Inserts the first `N` of `rows` in one statement; returns how many.
+    /// Inserts the first `N` of `chunks` in one statement; returns how many.
     pub(super) fn execute_on(
         lite: &mut SqliteConnection,
-        rows: &'a [NewUsage],
+        chunks: &'a [NewChunk],
     ) -> QueryResult<usize> {
-        let rows = rows.get(..N).ok_or_else(|| {
+        let chunks = chunks.get(..N).ok_or_else(|| {
             diesel::result::Error::QueryBuilderError(
-                format!("{N}-row insert given {} rows", rows.len()).into(),
+                format!("{N}-chunk insert given {} chunks", chunks.len()).into(),
             )
         })?;
-        let times = rows.iter().map(|r| SqliteTime::new(r.created_at)).collect();
-        Self { rows, times }.execute(lite)
+        let times = chunks
+            .iter()
+            .map(|c| (SqliteTime::new(c.first_at), SqliteTime::new(c.last_at)))
+            .collect();
+        Self { chunks, times }.execute(lite)
     }
 }
 
@@ -104,26 +110,36 @@ impl<const N: usize> QueryId for ValuesInsert<'_, N> {
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
+fn push_time<'b>(
+    out: &mut AstPass<'_, 'b, Sqlite>,
+    text: &'b Option<SqliteTime>,
+    at: &'b PrimitiveDateTime,
+) -> QueryResult<()> {
+    match text {
+        Some(text) => out.push_bind_param::<Text, str>(text.as_str()?),
+        None => out.push_bind_param::<Timestamp, _>(at),
+    }
+}
+
 impl<const N: usize> QueryFragment<Sqlite> for ValuesInsert<'_, N> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         out.push_sql(INSERT);
         out.push_sql("VALUES ");
-        for (i, (row, time)) in self.rows.iter().zip(&self.times).enumerate() {
+        for (i, (chunk, (first, last))) in self.chunks.iter().zip(&self.times).enumerate() {
             out.push_sql(if i == 0 { "(" } else { ", (" });
-            out.push_bind_param::<Text, str>(&row.key_id)?;
+            out.push_bind_param::<Text, str>(&chunk.key_id)?;
             out.push_sql(", ");
-            out.push_bind_param::<Text, str>(&row.method)?;
+            push_time(&mut out, first, &chunk.first_at)?;
             out.push_sql(", ");
-            out.push_bind_param::<Text, str>(&row.path)?;
+            push_time(&mut out, last, &chunk.last_at)?;
             out.push_sql(", ");
-            out.push_bind_param::<Integer, _>(&row.status)?;
+            out.push_bind_param::<Integer, _>(&chunk.calls)?;
             out.push_sql(", ");
-            out.push_bind_param::<Integer, _>(&row.duration_ms)?;
+            out.push_bind_param::<Integer, _>(&chunk.successes)?;
             out.push_sql(", ");
-            match time {
-                Some(time) => out.push_bind_param::<Text, str>(time.as_str()?)?,
-                None => out.push_bind_param::<Timestamp, _>(&row.created_at)?,
-            }
+            out.push_bind_param::<BigInt, _>(&chunk.duration_ms)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Text, str>(&chunk.entries)?;
             out.push_sql(")");
         }
         Ok(())

@@ -1,0 +1,196 @@
+//! How a chunk holds its requests: JSON text of the shape
+//!
+//! ```json
+//! {"routes": [["GET", "/api/ping"], ...],
+//!  "entries": [[nanoseconds after firstAt, route index, status, durationMs], null, ...]}
+//! ```
+//!
+//! Each (method, path) is written once per chunk. An entry the retention
+//! sweep removed is `null`, so that every other entry keeps its place and
+//! with it its id (chunk id × [`ENTRIES_PER_CHUNK`] + place). JSON rather
+//! than a binary form: the migrations can build and unpack it in SQL on
+//! both backends, and an operator can query it (`json_each`,
+//! `json_array_elements`).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, PrimitiveDateTime};
+
+use super::{NewChunk, NewUsage, StoredChunk, UsageRow};
+
+/// Entries per chunk at most (a key's share of a batch beyond it takes
+/// more chunks); entry ids count places in units of it.
+pub const ENTRIES_PER_CHUNK: usize = 1 << 16;
+
+/// A chunk's entries failed to encode or decode.
+pub type CodecError = serde_json::Error;
+
+#[derive(Serialize, Deserialize)]
+struct Body<S> {
+    routes: Vec<(S, S)>,
+    entries: Vec<Option<Slot>>,
+}
+
+/// One entry: nanoseconds after the chunk's `firstAt`, index into its
+/// routes, status, `durationMs`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Slot(u64, u32, i32, i32);
+
+fn custom(message: &str) -> CodecError {
+    <CodecError as serde::de::Error>::custom(message)
+}
+
+fn successes(statuses: impl Iterator<Item = i32>) -> i32 {
+    // At most ENTRIES_PER_CHUNK: fits.
+    i32::try_from(statuses.filter(|status| *status < 400).count()).unwrap_or(i32::MAX)
+}
+
+/// The chunks of a batch: one per key in the order keys first appear
+/// (more when a key has over [`ENTRIES_PER_CHUNK`] entries), each with
+/// its entries in batch order.
+pub fn chunks(batch: &[NewUsage]) -> Result<Vec<NewChunk>, CodecError> {
+    let mut place: HashMap<&str, usize> = HashMap::new();
+    let mut by_key: Vec<Vec<&NewUsage>> = Vec::new();
+    for entry in batch {
+        let slot = *place.entry(&entry.key_id).or_insert_with(|| {
+            by_key.push(Vec::new());
+            by_key.len() - 1
+        });
+        by_key[slot].push(entry);
+    }
+    by_key
+        .iter()
+        .flat_map(|entries| entries.chunks(ENTRIES_PER_CHUNK))
+        .map(encode)
+        .collect()
+}
+
+/// One key's entries (at least one, at most [`ENTRIES_PER_CHUNK`]) as a chunk.
+fn encode(entries: &[&NewUsage]) -> Result<NewChunk, CodecError> {
+    let (Some(first), Some(last)) = (
+        entries.iter().map(|e| e.created_at).min(),
+        entries.iter().map(|e| e.created_at).max(),
+    ) else {
+        return Err(custom("a chunk needs an entry"));
+    };
+    let mut route_of: HashMap<(&str, &str), u32> = HashMap::new();
+    let mut body = Body::<&str> {
+        routes: Vec::new(),
+        entries: Vec::with_capacity(entries.len()),
+    };
+    for entry in entries {
+        let next = u32::try_from(body.routes.len()).map_err(|_| custom("too many routes"))?;
+        let route = *route_of
+            .entry((&entry.method, &entry.path))
+            .or_insert_with(|| {
+                body.routes.push((&entry.method, &entry.path));
+                next
+            });
+        let after = u64::try_from((entry.created_at - first).whole_nanoseconds())
+            .map_err(|_| custom("an entry too far from the chunk's first"))?;
+        body.entries
+            .push(Some(Slot(after, route, entry.status, entry.duration_ms)));
+    }
+    Ok(NewChunk {
+        key_id: entries[0].key_id.clone(),
+        first_at: first,
+        last_at: last,
+        calls: i32::try_from(entries.len()).map_err(|_| custom("too many entries"))?,
+        successes: successes(entries.iter().map(|e| e.status)),
+        duration_ms: entries.iter().map(|e| i64::from(e.duration_ms)).sum(),
+        entries: serde_json::to_string(&body)?,
+    })
+}
+
+fn at(first: PrimitiveDateTime, after: u64) -> Result<PrimitiveDateTime, CodecError> {
+    i64::try_from(after)
+        .ok()
+        .and_then(|nanos| first.checked_add(Duration::nanoseconds(nanos)))
+        .ok_or_else(|| custom("an entry's time is out of range"))
+}
+
+/// The live entries of a stored chunk, in place order.
+pub fn entries(chunk: &StoredChunk) -> Result<Vec<UsageRow>, CodecError> {
+    let body: Body<String> = serde_json::from_str(&chunk.entries)?;
+    let base = chunk.id.saturating_mul(ENTRIES_PER_CHUNK as i64);
+    let mut rows = Vec::with_capacity(body.entries.len());
+    for (place, slot) in body.entries.iter().enumerate() {
+        let Some(Slot(after, route, status, duration_ms)) = *slot else {
+            continue;
+        };
+        let (method, path) = usize::try_from(route)
+            .ok()
+            .and_then(|route| body.routes.get(route))
+            .ok_or_else(|| custom("an entry names a missing route"))?;
+        rows.push(UsageRow {
+            id: base.saturating_add(i64::try_from(place).unwrap_or(i64::MAX)),
+            key_id: chunk.key_id.clone(),
+            method: method.clone(),
+            path: path.clone(),
+            status,
+            duration_ms,
+            created_at: at(chunk.first_at, after)?,
+        });
+    }
+    Ok(rows)
+}
+
+/// A chunk with its entries older than a cutoff removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pruned {
+    /// How many entries went.
+    pub removed: usize,
+    /// The oldest kept entry's time (entries are counted from it now).
+    pub first_at: PrimitiveDateTime,
+    /// Kept entries.
+    pub calls: i32,
+    /// Kept entries with a status below 400.
+    pub successes: i32,
+    /// Sum of the kept `durationMs`.
+    pub duration_ms: i64,
+    /// The kept entries, each in its place.
+    pub entries: String,
+}
+
+/// Removes the entries older than `cutoff` from a chunk, keeping each
+/// other entry in its place; `None` when none is older or none is left
+/// (then the chunk goes whole).
+pub fn prune(chunk: &StoredChunk, cutoff: PrimitiveDateTime) -> Result<Option<Pruned>, CodecError> {
+    let mut body: Body<String> = serde_json::from_str(&chunk.entries)?;
+    let mut removed = 0;
+    let mut kept_first: Option<PrimitiveDateTime> = None;
+    for slot in &mut body.entries {
+        if let Some(Slot(after, ..)) = *slot {
+            let time = at(chunk.first_at, after)?;
+            if time < cutoff {
+                *slot = None;
+                removed += 1;
+            } else {
+                kept_first = Some(kept_first.map_or(time, |t| t.min(time)));
+            }
+        }
+    }
+    let Some(first) = kept_first.filter(|_| removed > 0) else {
+        return Ok(None);
+    };
+    // Count the kept entries from the oldest of them.
+    let shift = u64::try_from((first - chunk.first_at).whole_nanoseconds())
+        .map_err(|_| custom("an entry's time is out of range"))?;
+    let kept: Vec<Slot> = body.entries.iter().flatten().copied().collect();
+    for Slot(after, ..) in body.entries.iter_mut().flatten() {
+        *after -= shift;
+    }
+    Ok(Some(Pruned {
+        removed,
+        first_at: first,
+        calls: i32::try_from(kept.len()).map_err(|_| custom("too many entries"))?,
+        successes: successes(kept.iter().map(|slot| slot.2)),
+        duration_ms: kept.iter().map(|slot| i64::from(slot.3)).sum(),
+        entries: serde_json::to_string(&body)?,
+    }))
+}
+
+#[cfg(test)]
+#[path = "codec_tests.rs"]
+mod tests;
