@@ -78,15 +78,16 @@ impl UsageRow {
     }
 }
 
-/// A request to log, as the middleware records it.
+/// A request to log, as the middleware records it: `S` is `String`, or
+/// `&str` for entries the log's buffer lends out of its interned names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewUsage {
+pub struct NewUsage<S = String> {
     /// The key.
-    pub key_id: String,
+    pub key_id: S,
     /// HTTP method.
-    pub method: String,
+    pub method: S,
     /// Path.
-    pub path: String,
+    pub path: S,
     /// Response status.
     pub status: i32,
     /// Response time in ms.

@@ -1,6 +1,12 @@
 //! The usage log's bounded buffer and its flusher loop.
+//!
+//! The buffer keeps each request as a small fixed-size [`Entry`]; its key
+//! id and route (method and path) are interned in [`Names`], which lives
+//! exactly as long as the entries that use it (until the next flush takes
+//! both). Recording a request whose key and route were seen since the
+//! last flush allocates nothing.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 
@@ -14,9 +20,91 @@ use super::UsageLogOptions;
 use crate::db::queries::usage as queries;
 use crate::db::usage::{codec, NewUsage};
 
+/// One buffered request: its key and route are numbers in [`Names`].
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key: u32,
+    route: u32,
+    status: i32,
+    duration_ms: i32,
+    at: PrimitiveDateTime,
+}
+
+/// The key ids and routes the buffered entries name, each stored once.
+#[derive(Default)]
+struct Names {
+    key_ids: Vec<Box<str>>,
+    key_of: HashMap<Box<str>, u32>,
+    /// (method, path) by route number.
+    routes: Vec<(Box<str>, Box<str>)>,
+    /// Per path, its methods' route numbers (few: a linear search).
+    route_of: HashMap<Box<str>, Vec<(Box<str>, u32)>>,
+}
+
+/// The next number of a table of `len` names. Tables live for one flush
+/// interval, far below `u32::MAX` names.
+fn number(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+impl Names {
+    fn key(&mut self, id: &str) -> u32 {
+        if let Some(n) = self.key_of.get(id) {
+            return *n;
+        }
+        let n = number(self.key_ids.len());
+        self.key_ids.push(id.into());
+        self.key_of.insert(id.into(), n);
+        n
+    }
+
+    fn route(&mut self, method: &str, path: &str) -> u32 {
+        let known = self
+            .route_of
+            .get(path)
+            .and_then(|methods| methods.iter().find(|(m, _)| &**m == method));
+        if let Some((_, n)) = known {
+            return *n;
+        }
+        let n = number(self.routes.len());
+        self.routes.push((method.into(), path.into()));
+        self.route_of
+            .entry(path.into())
+            .or_default()
+            .push((method.into(), n));
+        n
+    }
+
+    fn intern(&mut self, request: &NewUsage<&str>) -> Entry {
+        Entry {
+            key: self.key(request.key_id),
+            route: self.route(request.method, request.path),
+            status: request.status,
+            duration_ms: request.duration_ms,
+            at: request.created_at,
+        }
+    }
+
+    /// The request an entry stands for (`None` cannot happen: an entry
+    /// and the names it uses are taken together).
+    fn resolve(&self, entry: &Entry) -> Option<NewUsage<&str>> {
+        let key_id = self.key_ids.get(usize::try_from(entry.key).ok()?)?;
+        let (method, path) = self.routes.get(usize::try_from(entry.route).ok()?)?;
+        Some(NewUsage {
+            key_id,
+            method,
+            path,
+            status: entry.status,
+            duration_ms: entry.duration_ms,
+            created_at: entry.at,
+        })
+    }
+}
+
 #[derive(Default)]
 struct Queue {
-    entries: VecDeque<NewUsage>,
+    entries: VecDeque<Entry>,
+    names: Names,
     stopping: bool,
 }
 
@@ -58,12 +146,13 @@ impl Shared {
         self.clock.now()
     }
 
-    pub(super) fn push(&self, entry: NewUsage) {
+    pub(super) fn push(&self, request: &NewUsage<&str>) {
         let mut queue = lock(&self.queue);
         if queue.entries.len() >= self.options.capacity {
             queue.entries.pop_front();
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
+        let entry = queue.names.intern(request);
         queue.entries.push_back(entry);
         if queue.entries.len() == self.options.batch_size {
             self.wake.notify_one();
@@ -87,56 +176,64 @@ impl Shared {
         self.wake.notify_all();
     }
 
-    /// Puts a batch the database could not take back in front of the
-    /// buffer (it is older than everything there), dropping the oldest
-    /// entries that no longer fit.
-    fn requeue(&self, batch: Vec<NewUsage>) {
+    /// Puts entries the database could not take back in front of the
+    /// buffer (they are older than everything there), dropping the oldest
+    /// of them that no longer fit.
+    fn requeue(&self, rest: &[Entry], names: &Names) {
         let mut queue = lock(&self.queue);
-        let overflow = (queue.entries.len() + batch.len()).saturating_sub(self.options.capacity);
-        let kept = batch.len().saturating_sub(overflow);
+        let overflow = (queue.entries.len() + rest.len()).saturating_sub(self.options.capacity);
+        let kept = rest.len().saturating_sub(overflow);
         self.dropped
-            .fetch_add((batch.len() - kept) as u64, Ordering::Relaxed);
-        for entry in batch.into_iter().rev().take(kept) {
-            queue.entries.push_front(entry);
+            .fetch_add((rest.len() - kept) as u64, Ordering::Relaxed);
+        for entry in rest.iter().rev().take(kept) {
+            if let Some(request) = names.resolve(entry) {
+                let entry = queue.names.intern(&request);
+                queue.entries.push_front(entry);
+            }
         }
     }
 
-    /// Writes everything buffered, a batch (one chunk per key) at a time. When the database
-    /// is unavailable the batch goes back to the buffer (unless `last`:
-    /// then it is dropped, as nobody will retry); any other failure drops
-    /// the batch, so one bad batch cannot stall the log.
+    /// Writes everything buffered, a batch (one chunk per key) at a time.
+    /// When the database is unavailable the rest goes back to the buffer
+    /// (unless `last`: then it is dropped, as nobody will retry); any other
+    /// failure drops the batch, so one bad batch cannot stall the log.
     pub(super) fn flush(&self, last: bool) -> Result<usize, StorageError> {
         let _writer = lock(&self.writer);
+        let (entries, names) = {
+            let mut queue = lock(&self.queue);
+            (
+                std::mem::take(&mut queue.entries),
+                std::mem::take(&mut queue.names),
+            )
+        };
+        let entries = Vec::from(entries);
         let mut total = 0;
-        loop {
-            let batch: Vec<NewUsage> = {
-                let mut queue = lock(&self.queue);
-                let n = queue.entries.len().min(self.options.batch_size);
-                queue.entries.drain(..n).collect()
-            };
-            if batch.is_empty() {
-                return Ok(total);
-            }
-            match self.write(&batch) {
-                Ok(n) => {
-                    total += n;
-                    self.written.fetch_add(n as u64, Ordering::Relaxed);
-                }
-                Err(e) if e.is_unavailable() && !last => {
-                    self.requeue(batch);
-                    return Err(e);
+        for (n, batch) in entries.chunks(self.options.batch_size).enumerate() {
+            let requests: Vec<NewUsage<&str>> =
+                batch.iter().filter_map(|e| names.resolve(e)).collect();
+            match self.write(&requests) {
+                Ok(written) => {
+                    total += written;
+                    self.written.fetch_add(written as u64, Ordering::Relaxed);
                 }
                 Err(e) => {
-                    self.dropped
-                        .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    let unwritten = &entries[n * self.options.batch_size..];
+                    if e.is_unavailable() && !last {
+                        self.requeue(unwritten, &names);
+                    } else {
+                        self.dropped
+                            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                        self.requeue(&unwritten[batch.len()..], &names);
+                    }
                     return Err(e);
                 }
             }
         }
+        Ok(total)
     }
 
     /// Writes a batch as one chunk per key; returns how many entries.
-    fn write(&self, batch: &[NewUsage]) -> Result<usize, StorageError> {
+    fn write(&self, batch: &[NewUsage<&str>]) -> Result<usize, StorageError> {
         let chunks = codec::chunks(batch)
             .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
         let mut conn = self.pool.get()?;

@@ -41,12 +41,12 @@ pub struct UsageMiddleware<S> {
     log: UsageLog,
 }
 
-fn cut(path: &str) -> String {
+fn cut(path: &str) -> &str {
     let mut end = path.len().min(MAX_PATH);
     while !path.is_char_boundary(end) {
         end -= 1;
     }
-    path[..end].to_owned()
+    &path[..end]
 }
 
 impl<S, B> Service<ServiceRequest> for UsageMiddleware<S>
@@ -74,15 +74,11 @@ where
             // failure of an inner middleware, with no request to read.)
             if let Ok(res) = &result {
                 let request = res.request();
-                let key_id = request
-                    .extensions()
-                    .get::<VerifiedKey>()
-                    .map(|verified| verified.key.id.clone());
-                if let Some(key_id) = key_id {
+                if let Some(verified) = request.extensions().get::<VerifiedKey>() {
                     let micros = started.elapsed().as_micros();
-                    log.record(NewUsage {
-                        key_id,
-                        method: request.method().as_str().to_owned(),
+                    log.record(&NewUsage {
+                        key_id: verified.key.id.as_str(),
+                        method: request.method().as_str(),
                         path: cut(request.path()),
                         status: i32::from(res.status().as_u16()),
                         duration_ms: i32::try_from((micros + 500) / 1000).unwrap_or(i32::MAX),
@@ -105,6 +101,6 @@ mod tests {
         let long = format!("/{}", "é".repeat(600));
         let kept = cut(&long);
         assert!(kept.len() <= 1024 && kept.len() > 1000);
-        assert!(long.starts_with(&kept));
+        assert!(long.starts_with(kept));
     }
 }

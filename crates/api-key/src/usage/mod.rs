@@ -154,7 +154,7 @@ impl UsageLog {
 
     /// Buffers one entry (never blocks on I/O, never fails); when the
     /// buffer is full, the oldest entry is dropped and counted.
-    pub fn record(&self, entry: NewUsage) {
+    pub fn record(&self, entry: &NewUsage<&str>) {
         self.shared.push(entry);
     }
 

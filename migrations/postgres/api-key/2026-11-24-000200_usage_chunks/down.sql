@@ -16,7 +16,8 @@ SELECT c."keyId",
        (c.entries::json -> 'routes' -> ((e.entry ->> 1)::int)) ->> 1,
        (e.entry ->> 2)::int,
        (e.entry ->> 3)::int,
-       c."firstAt" + ((e.entry ->> 0)::bigint / 1000) * interval '1 microsecond'
+       c."firstAt" + (SUM((e.entry ->> 0)::bigint) OVER (PARTITION BY c.id ORDER BY e.n) / 1000)
+                     * interval '1 microsecond'
 FROM usage_chunk c,
      json_array_elements(c.entries::json -> 'entries') WITH ORDINALITY AS e(entry, n)
 WHERE json_typeof(e.entry) = 'array'

@@ -5,7 +5,8 @@
 -- flush. The requests stay individually recorded, in `entries`, as JSON
 -- text (not `json`: PostgreSQL would parse every chunk on insert):
 --   {"routes": [[method, path], ...],
---    "entries": [[nanoseconds after "firstAt", route index, status, durationMs], ...]}
+--    "entries": [[nanoseconds after the live entry before, route index, status, durationMs], ...]}
+-- (the first entry's time counts from "firstAt").
 -- An entry the retention sweep removed from a chunk it kept is `null`, so
 -- the others keep their place (an entry's id is the chunk id * 65536 plus
 -- its place). "calls", "successes" (status below 400) and "durationMs"

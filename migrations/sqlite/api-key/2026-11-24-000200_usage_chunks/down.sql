@@ -18,7 +18,8 @@ SELECT c."keyId",
        json_extract(e.value, '$[2]'),
        json_extract(e.value, '$[3]'),
        strftime('%Y-%m-%d %H:%M:%f', c."firstAt",
-                printf('%+.3f seconds', json_extract(e.value, '$[0]') / 1e9))
+                printf('%+.3f seconds',
+                       SUM(json_extract(e.value, '$[0]')) OVER (PARTITION BY c.id ORDER BY e.key) / 1e9))
 FROM usage_chunk c, json_each(c.entries, '$.entries') e
 WHERE e.type = 'array'
 ORDER BY c.id, e.key;

@@ -317,6 +317,25 @@ latchkey_session::both_backends!(
         // Equal times: the later row first.
         assert_eq!(as_new(&a), [expected[2].clone(), expected[0].clone()]);
 
+        // A chunk of several entries, one of them out of time order; the
+        // sweep at 0.5 s removes both of "a"'s rows and one of the chunk's.
+        let later: Vec<NewUsage> = [2_500, 2_000, 3_250, 400]
+            .iter()
+            .enumerate()
+            .map(|(i, ms)| entry("c", i as i64, *ms))
+            .collect();
+        insert_chunks(conn, &codec::chunks(&later).unwrap()).unwrap();
+        assert_eq!(
+            delete_older_than(conn, T0 + Duration::milliseconds(500)).unwrap(),
+            3
+        );
+        let expected: Vec<NewUsage> = [&expected[1]]
+            .into_iter()
+            .chain(&later[..3])
+            .cloned()
+            .collect();
+        assert_eq!(as_new(&everything(conn)), expected);
+
         // And back: the same rows in the same order.
         match conn {
             DbConnection::Postgres(pg) => pg.revert_last_migration((set.postgres)()).map(|_| ()),

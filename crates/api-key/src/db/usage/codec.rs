@@ -2,10 +2,14 @@
 //!
 //! ```json
 //! {"routes": [["GET", "/api/ping"], ...],
-//!  "entries": [[nanoseconds after firstAt, route index, status, durationMs], null, ...]}
+//!  "entries": [[nanoseconds after the entry before, route index, status, durationMs], null, ...]}
 //! ```
 //!
-//! Each (method, path) is written once per chunk. An entry the retention
+//! The first entry's time counts from the chunk's `firstAt`, each other's
+//! from the live entry before it: under load that is a few thousand
+//! nanoseconds, a few digits (it is negative when a slow request finished
+//! after a faster, later one). Each (method, path) is written once per
+//! chunk. An entry the retention
 //! sweep removed is `null`, so that every other entry keeps its place and
 //! with it its id (chunk id × [`ENTRIES_PER_CHUNK`] + place). JSON rather
 //! than a binary form: the migrations can build and unpack it in SQL on
@@ -32,10 +36,39 @@ struct Body<S> {
     entries: Vec<Option<Slot>>,
 }
 
-/// One entry: nanoseconds after the chunk's `firstAt`, index into its
-/// routes, status, `durationMs`.
+/// One entry: nanoseconds after the live entry before (the first: after
+/// the chunk's `firstAt`), index into its routes, status, `durationMs`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-struct Slot(u64, u32, i32, i32);
+struct Slot(i64, u32, i32, i32);
+
+/// Nanoseconds from `from` to `to`.
+fn nanos(from: PrimitiveDateTime, to: PrimitiveDateTime) -> Result<i64, CodecError> {
+    i64::try_from((to - from).whole_nanoseconds()).map_err(|_| custom("entries too far apart"))
+}
+
+/// `from` plus `nanos`.
+fn step(from: PrimitiveDateTime, nanos: i64) -> Result<PrimitiveDateTime, CodecError> {
+    from.checked_add(Duration::nanoseconds(nanos))
+        .ok_or_else(|| custom("an entry's time is out of range"))
+}
+
+/// The time of each live entry, in place order (`None` for a removed one).
+fn times(
+    first: PrimitiveDateTime,
+    entries: &[Option<Slot>],
+) -> Result<Vec<Option<PrimitiveDateTime>>, CodecError> {
+    let mut at = first;
+    entries
+        .iter()
+        .map(|slot| {
+            slot.map(|Slot(after, ..)| {
+                at = step(at, after)?;
+                Ok(at)
+            })
+            .transpose()
+        })
+        .collect()
+}
 
 fn custom(message: &str) -> CodecError {
     <CodecError as serde::de::Error>::custom(message)
@@ -49,11 +82,11 @@ fn successes(statuses: impl Iterator<Item = i32>) -> i32 {
 /// The chunks of a batch: one per key in the order keys first appear
 /// (more when a key has over [`ENTRIES_PER_CHUNK`] entries), each with
 /// its entries in batch order.
-pub fn chunks(batch: &[NewUsage]) -> Result<Vec<NewChunk>, CodecError> {
+pub fn chunks<S: AsRef<str>>(batch: &[NewUsage<S>]) -> Result<Vec<NewChunk>, CodecError> {
     let mut place: HashMap<&str, usize> = HashMap::new();
-    let mut by_key: Vec<Vec<&NewUsage>> = Vec::new();
+    let mut by_key: Vec<Vec<&NewUsage<S>>> = Vec::new();
     for entry in batch {
-        let slot = *place.entry(&entry.key_id).or_insert_with(|| {
+        let slot = *place.entry(entry.key_id.as_ref()).or_insert_with(|| {
             by_key.push(Vec::new());
             by_key.len() - 1
         });
@@ -67,7 +100,7 @@ pub fn chunks(batch: &[NewUsage]) -> Result<Vec<NewChunk>, CodecError> {
 }
 
 /// One key's entries (at least one, at most [`ENTRIES_PER_CHUNK`]) as a chunk.
-fn encode(entries: &[&NewUsage]) -> Result<NewChunk, CodecError> {
+fn encode<S: AsRef<str>>(entries: &[&NewUsage<S>]) -> Result<NewChunk, CodecError> {
     let (Some(first), Some(last)) = (
         entries.iter().map(|e| e.created_at).min(),
         entries.iter().map(|e| e.created_at).max(),
@@ -75,25 +108,25 @@ fn encode(entries: &[&NewUsage]) -> Result<NewChunk, CodecError> {
         return Err(custom("a chunk needs an entry"));
     };
     let mut route_of: HashMap<(&str, &str), u32> = HashMap::new();
+    let mut previous = first;
     let mut body = Body::<&str> {
         routes: Vec::new(),
         entries: Vec::with_capacity(entries.len()),
     };
     for entry in entries {
         let next = u32::try_from(body.routes.len()).map_err(|_| custom("too many routes"))?;
-        let route = *route_of
-            .entry((&entry.method, &entry.path))
-            .or_insert_with(|| {
-                body.routes.push((&entry.method, &entry.path));
-                next
-            });
-        let after = u64::try_from((entry.created_at - first).whole_nanoseconds())
-            .map_err(|_| custom("an entry too far from the chunk's first"))?;
+        let (method, path) = (entry.method.as_ref(), entry.path.as_ref());
+        let route = *route_of.entry((method, path)).or_insert_with(|| {
+            body.routes.push((method, path));
+            next
+        });
+        let after = nanos(previous, entry.created_at)?;
+        previous = entry.created_at;
         body.entries
             .push(Some(Slot(after, route, entry.status, entry.duration_ms)));
     }
     Ok(NewChunk {
-        key_id: entries[0].key_id.clone(),
+        key_id: entries[0].key_id.as_ref().to_owned(),
         first_at: first,
         last_at: last,
         calls: i32::try_from(entries.len()).map_err(|_| custom("too many entries"))?,
@@ -103,20 +136,14 @@ fn encode(entries: &[&NewUsage]) -> Result<NewChunk, CodecError> {
     })
 }
 
-fn at(first: PrimitiveDateTime, after: u64) -> Result<PrimitiveDateTime, CodecError> {
-    i64::try_from(after)
-        .ok()
-        .and_then(|nanos| first.checked_add(Duration::nanoseconds(nanos)))
-        .ok_or_else(|| custom("an entry's time is out of range"))
-}
-
 /// The live entries of a stored chunk, in place order.
 pub fn entries(chunk: &StoredChunk) -> Result<Vec<UsageRow>, CodecError> {
     let body: Body<String> = serde_json::from_str(&chunk.entries)?;
     let base = chunk.id.saturating_mul(ENTRIES_PER_CHUNK as i64);
+    let times = times(chunk.first_at, &body.entries)?;
     let mut rows = Vec::with_capacity(body.entries.len());
-    for (place, slot) in body.entries.iter().enumerate() {
-        let Some(Slot(after, route, status, duration_ms)) = *slot else {
+    for (place, (slot, at)) in body.entries.iter().zip(times).enumerate() {
+        let (Some(Slot(_, route, status, duration_ms)), Some(at)) = (*slot, at) else {
             continue;
         };
         let (method, path) = usize::try_from(route)
@@ -130,7 +157,7 @@ pub fn entries(chunk: &StoredChunk) -> Result<Vec<UsageRow>, CodecError> {
             path: path.clone(),
             status,
             duration_ms,
-            created_at: at(chunk.first_at, after)?,
+            created_at: at,
         });
     }
     Ok(rows)
@@ -158,29 +185,25 @@ pub struct Pruned {
 /// (then the chunk goes whole).
 pub fn prune(chunk: &StoredChunk, cutoff: PrimitiveDateTime) -> Result<Option<Pruned>, CodecError> {
     let mut body: Body<String> = serde_json::from_str(&chunk.entries)?;
-    let mut removed = 0;
-    let mut kept_first: Option<PrimitiveDateTime> = None;
-    for slot in &mut body.entries {
-        if let Some(Slot(after, ..)) = *slot {
-            let time = at(chunk.first_at, after)?;
-            if time < cutoff {
-                *slot = None;
-                removed += 1;
-            } else {
-                kept_first = Some(kept_first.map_or(time, |t| t.min(time)));
-            }
-        }
-    }
-    let Some(first) = kept_first.filter(|_| removed > 0) else {
+    let times = times(chunk.first_at, &body.entries)?;
+    let removed = times.iter().flatten().filter(|at| **at < cutoff).count();
+    let kept_first = times.iter().flatten().filter(|at| **at >= cutoff).min();
+    let Some(&first) = kept_first.filter(|_| removed > 0) else {
         return Ok(None);
     };
-    // Count the kept entries from the oldest of them.
-    let shift = u64::try_from((first - chunk.first_at).whole_nanoseconds())
-        .map_err(|_| custom("an entry's time is out of range"))?;
-    let kept: Vec<Slot> = body.entries.iter().flatten().copied().collect();
-    for Slot(after, ..) in body.entries.iter_mut().flatten() {
-        *after -= shift;
+    // The kept entries counted again from the oldest of them, each from
+    // the kept entry before it.
+    let mut previous = first;
+    for (slot, at) in body.entries.iter_mut().zip(&times) {
+        match (slot.as_mut(), at) {
+            (Some(entry), Some(at)) if *at >= cutoff => {
+                entry.0 = nanos(previous, *at)?;
+                previous = *at;
+            }
+            _ => *slot = None,
+        }
     }
+    let kept: Vec<Slot> = body.entries.iter().flatten().copied().collect();
     Ok(Some(Pruned {
         removed,
         first_at: first,

@@ -112,7 +112,7 @@ fn damaged_chunks_are_errors_not_panics() {
         "",
         "[]",
         r#"{"routes":[],"entries":[[0,0,200,1]]}"#,
-        r#"{"routes":[["GET","/"]],"entries":[[-1,0,200,1]]}"#,
+        r#"{"routes":[["GET","/"]],"entries":[["soon",0,200,1]]}"#,
         r#"{"routes":[["GET","/"]],"entries":[[18446744073709551615,0,200,1]]}"#,
     ] {
         let chunk = StoredChunk {
