@@ -1426,7 +1426,7 @@ export interface components {
         UsageEntry: {
             /**
              * Format: int64
-             * @description Row id; grows with the order rows were written.
+             * @description Entry id: unique, and grows with the order entries were written.
              */
             id: number;
             /** @description The key that admitted the request. */

@@ -15,7 +15,7 @@ class UsageEntry:
     """One admitted request of a key.
 
     Attributes:
-        id (int): Row id; grows with the order rows were written.
+        id (int): Entry id: unique, and grows with the order entries were written.
         key_id (str): The key that admitted the request.
         method (str): HTTP method.
         path (str): Request path, without the query string.

@@ -7,6 +7,7 @@
 //! key and flush, and every request is still recorded on its own.
 
 pub mod codec;
+pub mod names;
 
 use diesel::prelude::*;
 use latchkey_session::time_format;

@@ -1,12 +1,12 @@
 //! The usage log's bounded buffer and its flusher loop.
 //!
-//! The buffer keeps each request as a small fixed-size [`Entry`]; its key
-//! id and route (method and path) are interned in [`Names`], which lives
-//! exactly as long as the entries that use it (until the next flush takes
+//! The buffer keeps each request as a small fixed-size [`Numbered`] entry;
+//! its key id and route (method and path) are numbered in [`Names`], which
+//! lives exactly as long as the entries that use it (the next flush takes
 //! both). Recording a request whose key and route were seen since the
-//! last flush allocates nothing.
+//! last flush allocates nothing, and the flush hashes no string again.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 
@@ -18,92 +18,12 @@ use time::PrimitiveDateTime;
 
 use super::UsageLogOptions;
 use crate::db::queries::usage as queries;
+use crate::db::usage::names::{Names, Numbered};
 use crate::db::usage::{codec, NewUsage};
-
-/// One buffered request: its key and route are numbers in [`Names`].
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    key: u32,
-    route: u32,
-    status: i32,
-    duration_ms: i32,
-    at: PrimitiveDateTime,
-}
-
-/// The key ids and routes the buffered entries name, each stored once.
-#[derive(Default)]
-struct Names {
-    key_ids: Vec<Box<str>>,
-    key_of: HashMap<Box<str>, u32>,
-    /// (method, path) by route number.
-    routes: Vec<(Box<str>, Box<str>)>,
-    /// Per path, its methods' route numbers (few: a linear search).
-    route_of: HashMap<Box<str>, Vec<(Box<str>, u32)>>,
-}
-
-/// The next number of a table of `len` names. Tables live for one flush
-/// interval, far below `u32::MAX` names.
-fn number(len: usize) -> u32 {
-    u32::try_from(len).unwrap_or(u32::MAX)
-}
-
-impl Names {
-    fn key(&mut self, id: &str) -> u32 {
-        if let Some(n) = self.key_of.get(id) {
-            return *n;
-        }
-        let n = number(self.key_ids.len());
-        self.key_ids.push(id.into());
-        self.key_of.insert(id.into(), n);
-        n
-    }
-
-    fn route(&mut self, method: &str, path: &str) -> u32 {
-        let known = self
-            .route_of
-            .get(path)
-            .and_then(|methods| methods.iter().find(|(m, _)| &**m == method));
-        if let Some((_, n)) = known {
-            return *n;
-        }
-        let n = number(self.routes.len());
-        self.routes.push((method.into(), path.into()));
-        self.route_of
-            .entry(path.into())
-            .or_default()
-            .push((method.into(), n));
-        n
-    }
-
-    fn intern(&mut self, request: &NewUsage<&str>) -> Entry {
-        Entry {
-            key: self.key(request.key_id),
-            route: self.route(request.method, request.path),
-            status: request.status,
-            duration_ms: request.duration_ms,
-            at: request.created_at,
-        }
-    }
-
-    /// The request an entry stands for (`None` cannot happen: an entry
-    /// and the names it uses are taken together).
-    fn resolve(&self, entry: &Entry) -> Option<NewUsage<&str>> {
-        let key_id = self.key_ids.get(usize::try_from(entry.key).ok()?)?;
-        let (method, path) = self.routes.get(usize::try_from(entry.route).ok()?)?;
-        Some(NewUsage {
-            key_id,
-            method,
-            path,
-            status: entry.status,
-            duration_ms: entry.duration_ms,
-            created_at: entry.at,
-        })
-    }
-}
 
 #[derive(Default)]
 struct Queue {
-    entries: VecDeque<Entry>,
+    entries: VecDeque<Numbered>,
     names: Names,
     stopping: bool,
 }
@@ -152,7 +72,7 @@ impl Shared {
             queue.entries.pop_front();
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
-        let entry = queue.names.intern(request);
+        let entry = queue.names.number(request);
         queue.entries.push_back(entry);
         if queue.entries.len() == self.options.batch_size {
             self.wake.notify_one();
@@ -179,7 +99,7 @@ impl Shared {
     /// Puts entries the database could not take back in front of the
     /// buffer (they are older than everything there), dropping the oldest
     /// of them that no longer fit.
-    fn requeue(&self, rest: &[Entry], names: &Names) {
+    fn requeue(&self, rest: &[Numbered], names: &Names) {
         let mut queue = lock(&self.queue);
         let overflow = (queue.entries.len() + rest.len()).saturating_sub(self.options.capacity);
         let kept = rest.len().saturating_sub(overflow);
@@ -187,7 +107,7 @@ impl Shared {
             .fetch_add((rest.len() - kept) as u64, Ordering::Relaxed);
         for entry in rest.iter().rev().take(kept) {
             if let Some(request) = names.resolve(entry) {
-                let entry = queue.names.intern(&request);
+                let entry = queue.names.number(&request);
                 queue.entries.push_front(entry);
             }
         }
@@ -209,9 +129,7 @@ impl Shared {
         let entries = Vec::from(entries);
         let mut total = 0;
         for (n, batch) in entries.chunks(self.options.batch_size).enumerate() {
-            let requests: Vec<NewUsage<&str>> =
-                batch.iter().filter_map(|e| names.resolve(e)).collect();
-            match self.write(&requests) {
+            match self.write(batch, &names) {
                 Ok(written) => {
                     total += written;
                     self.written.fetch_add(written as u64, Ordering::Relaxed);
@@ -233,8 +151,8 @@ impl Shared {
     }
 
     /// Writes a batch as one chunk per key; returns how many entries.
-    fn write(&self, batch: &[NewUsage<&str>]) -> Result<usize, StorageError> {
-        let chunks = codec::chunks(batch)
+    fn write(&self, batch: &[Numbered], names: &Names) -> Result<usize, StorageError> {
+        let chunks = codec::chunks_of(batch, names)
             .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
         let mut conn = self.pool.get()?;
         queries::insert_chunks(&mut conn, &chunks)?;

@@ -16,11 +16,10 @@
 //! both backends, and an operator can query it (`json_each`,
 //! `json_array_elements`).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 use time::{Duration, PrimitiveDateTime};
 
+use super::names::{Names, Numbered};
 use super::{NewChunk, NewUsage, StoredChunk, UsageRow};
 
 /// Entries per chunk at most (a key's share of a batch beyond it takes
@@ -83,56 +82,118 @@ fn successes(statuses: impl Iterator<Item = i32>) -> i32 {
 /// (more when a key has over [`ENTRIES_PER_CHUNK`] entries), each with
 /// its entries in batch order.
 pub fn chunks<S: AsRef<str>>(batch: &[NewUsage<S>]) -> Result<Vec<NewChunk>, CodecError> {
-    let mut place: HashMap<&str, usize> = HashMap::new();
-    let mut by_key: Vec<Vec<&NewUsage<S>>> = Vec::new();
-    for entry in batch {
-        let slot = *place.entry(entry.key_id.as_ref()).or_insert_with(|| {
-            by_key.push(Vec::new());
-            by_key.len() - 1
-        });
-        by_key[slot].push(entry);
+    let mut names = Names::default();
+    let numbered: Vec<Numbered> = batch.iter().map(|r| names.number(r)).collect();
+    chunks_of(&numbered, &names)
+}
+
+/// [`chunks`] of entries already numbered in `names` (the usage log's
+/// buffer keeps them so): no string is hashed again.
+pub fn chunks_of(entries: &[Numbered], names: &Names) -> Result<Vec<NewChunk>, CodecError> {
+    const NEW: usize = usize::MAX;
+    let mut group_of_key = vec![NEW; names.keys()];
+    let mut groups: Vec<Vec<&Numbered>> = Vec::new();
+    for entry in entries {
+        let group = usize::try_from(entry.key)
+            .ok()
+            .and_then(|key| group_of_key.get_mut(key))
+            .ok_or_else(|| custom("an entry names a missing key"))?;
+        if *group == NEW {
+            *group = groups.len();
+            groups.push(Vec::new());
+        }
+        groups[*group].push(entry);
     }
-    by_key
+    let mut places = RoutePlaces(vec![RoutePlaces::NONE; names.routes()]);
+    groups
         .iter()
         .flat_map(|entries| entries.chunks(ENTRIES_PER_CHUNK))
-        .map(encode)
+        .map(|entries| encode(entries, names, &mut places))
         .collect()
 }
 
-/// One key's entries (at least one, at most [`ENTRIES_PER_CHUNK`]) as a chunk.
-fn encode<S: AsRef<str>>(entries: &[&NewUsage<S>]) -> Result<NewChunk, CodecError> {
-    let (Some(first), Some(last)) = (
-        entries.iter().map(|e| e.created_at).min(),
-        entries.iter().map(|e| e.created_at).max(),
+/// Per route number of the batch, its place in the chunk being written
+/// (reset after each chunk, so a batch needs one table, not one per chunk).
+struct RoutePlaces(Vec<u32>);
+
+impl RoutePlaces {
+    const NONE: u32 = u32::MAX;
+
+    fn slot(&mut self, route: u32) -> Result<&mut u32, CodecError> {
+        usize::try_from(route)
+            .ok()
+            .and_then(|route| self.0.get_mut(route))
+            .ok_or_else(|| custom("an entry names a missing route"))
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_int(text: &mut String, n: impl itoa::Integer) {
+    text.push_str(itoa::Buffer::new().format(n));
+}
+
+/// One key's entries (at least one, at most [`ENTRIES_PER_CHUNK`]) as a
+/// chunk. The JSON is written by hand (serde's writer cost about as much
+/// as the rest of a flush); `a_chunk_is_the_json_serde_would_write` holds
+/// it to serde's.
+fn encode(
+    entries: &[&Numbered],
+    names: &Names,
+    places: &mut RoutePlaces,
+) -> Result<NewChunk, CodecError> {
+    let (Some(first), Some(last), Some(key_id)) = (
+        entries.iter().map(|e| e.at).min(),
+        entries.iter().map(|e| e.at).max(),
+        entries.first().and_then(|e| names.key_id(e.key)),
     ) else {
         return Err(custom("a chunk needs an entry"));
     };
-    let mut route_of: HashMap<(&str, &str), u32> = HashMap::new();
-    let mut previous = first;
-    let mut body = Body::<&str> {
-        routes: Vec::new(),
-        entries: Vec::with_capacity(entries.len()),
-    };
+    // The chunk's routes, in the order its entries first use them.
+    let mut routes: Vec<u32> = Vec::new();
     for entry in entries {
-        let next = u32::try_from(body.routes.len()).map_err(|_| custom("too many routes"))?;
-        let (method, path) = (entry.method.as_ref(), entry.path.as_ref());
-        let route = *route_of.entry((method, path)).or_insert_with(|| {
-            body.routes.push((method, path));
-            next
-        });
-        let after = nanos(previous, entry.created_at)?;
-        previous = entry.created_at;
-        body.entries
-            .push(Some(Slot(after, route, entry.status, entry.duration_ms)));
+        let place = places.slot(entry.route)?;
+        if *place == RoutePlaces::NONE {
+            *place = u32::try_from(routes.len()).map_err(|_| custom("too many routes"))?;
+            routes.push(entry.route);
+        }
+    }
+    let mut text = String::with_capacity(32 + 16 * entries.len());
+    text.push_str(r#"{"routes":["#);
+    for (i, route) in routes.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        let route = names
+            .route(*route)
+            .ok_or_else(|| custom("an entry names a missing route"))?;
+        text.push_str(&serde_json::to_string(&route)?);
+    }
+    text.push_str(r#"],"entries":["#);
+    let mut previous = first;
+    for (i, entry) in entries.iter().enumerate() {
+        text.push_str(if i == 0 { "[" } else { ",[" });
+        push_int(&mut text, nanos(previous, entry.at)?);
+        previous = entry.at;
+        text.push(',');
+        push_int(&mut text, *places.slot(entry.route)?);
+        text.push(',');
+        push_int(&mut text, entry.status);
+        text.push(',');
+        push_int(&mut text, entry.duration_ms);
+        text.push(']');
+    }
+    text.push_str("]}");
+    for route in routes {
+        *places.slot(route)? = RoutePlaces::NONE;
     }
     Ok(NewChunk {
-        key_id: entries[0].key_id.as_ref().to_owned(),
+        key_id: key_id.to_owned(),
         first_at: first,
         last_at: last,
         calls: i32::try_from(entries.len()).map_err(|_| custom("too many entries"))?,
         successes: successes(entries.iter().map(|e| e.status)),
         duration_ms: entries.iter().map(|e| i64::from(e.duration_ms)).sum(),
-        entries: serde_json::to_string(&body)?,
+        entries: text,
     })
 }
 

@@ -122,3 +122,16 @@ fn damaged_chunks_are_errors_not_panics() {
         assert!(entries(&chunk).is_err(), "{text}");
     }
 }
+
+#[test]
+fn a_chunk_is_the_json_serde_would_write() {
+    let batch = vec![
+        entry("k", "/p\"q\"/é\u{1}", 200, 3),
+        entry("k", "/r", 201, 1),
+        entry("k", "/p\"q\"/é\u{1}", 500, 2),
+    ];
+    let chunk = chunks(&batch).unwrap().remove(0);
+    let body: Body<String> = serde_json::from_str(&chunk.entries).unwrap();
+    assert_eq!(serde_json::to_string(&body).unwrap(), chunk.entries);
+    assert_eq!(body.routes.len(), 2);
+}

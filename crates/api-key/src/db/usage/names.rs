@@ -1,0 +1,122 @@
+//! Numbering the key ids and routes of a batch of logged requests, so that
+//! each string is stored and hashed once per batch, not per request.
+
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+use time::PrimitiveDateTime;
+
+use super::NewUsage;
+
+/// A logged request whose key and route are numbers in a [`Names`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Numbered {
+    /// Index into [`Names::key_id`].
+    pub key: u32,
+    /// Index into [`Names::route`].
+    pub route: u32,
+    /// Response status.
+    pub status: i32,
+    /// Response time in ms.
+    pub duration_ms: i32,
+    /// Request time.
+    pub at: PrimitiveDateTime,
+}
+
+/// The key ids and routes (method, path) of a batch, each stored once.
+///
+/// The tables only grow; they live as long as the entries numbered in them
+/// (the usage log takes both at each flush). foldhash, seeded per process:
+/// paths come from clients, but only from clients a key admitted, and a
+/// table lasts one flush interval.
+#[derive(Default)]
+pub struct Names {
+    key_ids: Vec<Box<str>>,
+    key_of: HashMap<Box<str>, u32, RandomState>,
+    routes: Vec<(Box<str>, Box<str>)>,
+    /// Per path, its methods' route numbers (few: a linear search).
+    route_of: HashMap<Box<str>, Vec<MethodRoute>, RandomState>,
+}
+
+/// A method of a path and its route number.
+type MethodRoute = (Box<str>, u32);
+
+/// The next number of a table of `len` names. A table lives for one flush
+/// interval, far below `u32::MAX` names.
+fn next(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+impl Names {
+    fn key(&mut self, id: &str) -> u32 {
+        if let Some(n) = self.key_of.get(id) {
+            return *n;
+        }
+        let n = next(self.key_ids.len());
+        self.key_ids.push(id.into());
+        self.key_of.insert(id.into(), n);
+        n
+    }
+
+    fn route_number(&mut self, method: &str, path: &str) -> u32 {
+        let known = self
+            .route_of
+            .get(path)
+            .and_then(|methods| methods.iter().find(|(m, _)| &**m == method));
+        if let Some((_, n)) = known {
+            return *n;
+        }
+        let n = next(self.routes.len());
+        self.routes.push((method.into(), path.into()));
+        self.route_of
+            .entry(path.into())
+            .or_default()
+            .push((method.into(), n));
+        n
+    }
+
+    /// Numbers a request's key and route (adding them when new).
+    pub fn number<S: AsRef<str>>(&mut self, request: &NewUsage<S>) -> Numbered {
+        Numbered {
+            key: self.key(request.key_id.as_ref()),
+            route: self.route_number(request.method.as_ref(), request.path.as_ref()),
+            status: request.status,
+            duration_ms: request.duration_ms,
+            at: request.created_at,
+        }
+    }
+
+    /// Key id number `n`.
+    pub fn key_id(&self, n: u32) -> Option<&str> {
+        self.key_ids.get(usize::try_from(n).ok()?).map(|id| &**id)
+    }
+
+    /// Route number `n`: (method, path).
+    pub fn route(&self, n: u32) -> Option<(&str, &str)> {
+        let (method, path) = self.routes.get(usize::try_from(n).ok()?)?;
+        Some((method, path))
+    }
+
+    /// How many keys are numbered.
+    pub fn keys(&self) -> usize {
+        self.key_ids.len()
+    }
+
+    /// How many routes are numbered.
+    pub fn routes(&self) -> usize {
+        self.routes.len()
+    }
+
+    /// The request an entry numbered here stands for.
+    pub fn resolve(&self, entry: &Numbered) -> Option<NewUsage<&str>> {
+        let (method, path) = self.route(entry.route)?;
+        Some(NewUsage {
+            key_id: self.key_id(entry.key)?,
+            method,
+            path,
+            status: entry.status,
+            duration_ms: entry.duration_ms,
+            created_at: entry.at,
+        })
+    }
+}
