@@ -42,7 +42,20 @@ struct Slot(i64, u32, i32, i32);
 
 /// Nanoseconds from `from` to `to`.
 fn nanos(from: PrimitiveDateTime, to: PrimitiveDateTime) -> Result<i64, CodecError> {
+    // Entries of one chunk are nearly always of one day: then the times of
+    // day suffice, without `time`'s calendar arithmetic (a tenth of a
+    // flush's instructions).
+    if from.date() == to.date() {
+        return Ok(day_nanos(to) - day_nanos(from));
+    }
     i64::try_from((to - from).whole_nanoseconds()).map_err(|_| custom("entries too far apart"))
+}
+
+/// Nanoseconds since the start of `at`'s day.
+fn day_nanos(at: PrimitiveDateTime) -> i64 {
+    let seconds =
+        (i64::from(at.hour()) * 60 + i64::from(at.minute())) * 60 + i64::from(at.second());
+    seconds * 1_000_000_000 + i64::from(at.nanosecond())
 }
 
 /// `from` plus `nanos`.

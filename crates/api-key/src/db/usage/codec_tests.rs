@@ -135,3 +135,24 @@ fn a_chunk_is_the_json_serde_would_write() {
     assert_eq!(serde_json::to_string(&body).unwrap(), chunk.entries);
     assert_eq!(body.routes.len(), 2);
 }
+
+#[test]
+fn entries_across_midnight_and_years_apart_keep_their_times() {
+    let times = [
+        datetime!(2026-12-31 23:59:59.999_999_999),
+        datetime!(2027-01-01 0:00),
+        datetime!(2026-12-31 23:59:59.5),
+        datetime!(2030-06-01 12:00:00.000_000_001),
+        datetime!(2030-06-01 11:59:59),
+    ];
+    let batch: Vec<NewUsage> = times
+        .iter()
+        .map(|at| NewUsage {
+            created_at: *at,
+            ..entry("k", "/p", 200, 0)
+        })
+        .collect();
+    let chunk = chunks(&batch).unwrap().remove(0);
+    let read = entries(&stored(1, &chunk)).unwrap();
+    assert_eq!(read.iter().map(|r| r.created_at).collect::<Vec<_>>(), times);
+}
