@@ -19,6 +19,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
@@ -63,8 +64,11 @@ impl KeyRequirement {
 /// rate-limit headers too.
 #[derive(Debug, Clone)]
 pub struct VerifiedKey {
-    /// The key record after this request was counted (no secret).
-    pub key: ApiKey,
+    /// The key record after this request was counted (no secret). Shared:
+    /// the extractor leaves a copy in the request's extensions for the
+    /// middlewares around host routes, and a clone is a reference count,
+    /// not a copy of every field.
+    pub key: Arc<ApiKey>,
 }
 
 impl VerifiedKey {
@@ -105,7 +109,7 @@ impl FromRequest for VerifiedKey {
             }
             match outcome {
                 Ok(key) => {
-                    let verified = VerifiedKey { key };
+                    let verified = VerifiedKey { key: Arc::new(key) };
                     // Middleware around host routes (usage log, rate-limit
                     // headers) reads the admitted key from here.
                     req.extensions_mut().insert(verified.clone());
