@@ -14,8 +14,8 @@
 //! now goes back to the buffer.
 //!
 //! What a crash loses: the entries still in the buffer, that is at most
-//! one flush interval of traffic (default 2 s) and never more than the
-//! capacity (default 200,000 entries). The log is statistics, not billing:
+//! one flush interval of traffic (default 1 s) and never more than the
+//! capacity (default 100,000 entries). The log is statistics, not billing:
 //! the counters that admit requests (`remaining`, rate limits and their
 //! `requestCount`) are written synchronously by verify and lose nothing.
 //! (Keys with nothing to charge have their `usageCount`/`lastRequest`
@@ -72,13 +72,10 @@ pub struct UsageLogOptions {
 impl Default for UsageLogOptions {
     fn default() -> Self {
         Self {
-            // 28 bytes an entry (key ids and routes are stored once per
-            // flush): under 6 MiB when full. Large batches make large
-            // chunks: with 1,000 keys at 20,000 req/s, batches of 20,000
-            // every second still cost PostgreSQL about 1.5 µs a request.
-            capacity: 200_000,
-            batch_size: 50_000,
-            flush_interval: Duration::from_secs(2),
+            // About 60 bytes an entry plus its path: a few MiB at most.
+            capacity: 100_000,
+            batch_size: 20_000,
+            flush_interval: Duration::from_secs(1),
         }
     }
 }
