@@ -751,11 +751,13 @@ both_backends!(
         // Signed-looking values whose signature does not verify are ignored,
         // as better-auth's bearer plugin ignores them: no session, and no
         // cookies cleared (nothing was presented as far as it is concerned).
+        // Another token: its last character changed (to one it is not).
+        let other_last = if token.ends_with('x') { 'y' } else { 'x' };
         let forged = [
             format!("{token}.{flipped}"),
             format!("{token}.AAAA"),
             format!("{token}."),
-            format!("{}x.{signature}", &token[..31]),
+            format!("{}{other_last}.{signature}", &token[..31]),
         ];
         for value in &forged {
             let session = get_with(
