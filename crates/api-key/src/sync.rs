@@ -13,8 +13,9 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// A background thread started on first need (the plain keys' counters,
-/// the verify batches) and joined once when its owner stops.
+/// A background thread started once (on first need: the plain keys'
+/// counters, the verify batches; at start: the usage log's flusher) and
+/// joined once when its owner stops.
 pub(crate) struct Worker {
     name: &'static str,
     /// [`IDLE`], [`RUNNING`] or [`DOWN`]: read by every start, so a start
@@ -44,15 +45,24 @@ impl Worker {
     /// worker stopped) before. True when a thread was started, now or
     /// before; false when none could be made (logged) or after a stop.
     pub(crate) fn start(&self, run: impl FnOnce() + Send + 'static) -> bool {
+        self.spawn(run).unwrap_or_else(|e| {
+            tracing::error!(thread = self.name, error = %e, "cannot start a latchkey background thread");
+            false
+        })
+    }
+
+    /// [`Self::start`] for an owner that reports a thread that could not
+    /// be made itself: that is the error (and the worker is down).
+    pub(crate) fn spawn(&self, run: impl FnOnce() + Send + 'static) -> std::io::Result<bool> {
         match self.state.load(Ordering::Acquire) {
-            RUNNING => return true,
-            DOWN => return false,
+            RUNNING => return Ok(true),
+            DOWN => return Ok(false),
             _ => {}
         }
         let mut thread = lock(&self.thread);
         match self.state.load(Ordering::Acquire) {
-            RUNNING => return true,
-            DOWN => return false,
+            RUNNING => return Ok(true),
+            DOWN => return Ok(false),
             _ => {}
         }
         match std::thread::Builder::new()
@@ -62,12 +72,11 @@ impl Worker {
             Ok(handle) => {
                 *thread = Some(handle);
                 self.state.store(RUNNING, Ordering::Release);
-                true
+                Ok(true)
             }
             Err(e) => {
                 self.state.store(DOWN, Ordering::Release);
-                tracing::error!(thread = self.name, error = %e, "cannot start a latchkey background thread");
-                false
+                Err(e)
             }
         }
     }

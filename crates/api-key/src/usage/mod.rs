@@ -45,15 +45,14 @@
 mod buffer;
 mod middleware;
 
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 use std::time::Duration;
 
 use latchkey_session::db::DbPool;
 use latchkey_session::{AuthState, SharedClock, StorageError};
 
 use crate::db::usage::NewUsage;
-use crate::sync::lock;
+use crate::sync::Worker;
 use buffer::Shared;
 pub use middleware::UsageMiddleware;
 
@@ -105,18 +104,13 @@ impl std::fmt::Debug for UsageLog {
 /// Stops the flusher (writing what is left) when the last handle goes.
 struct Flusher {
     shared: Arc<Shared>,
-    thread: Mutex<Option<JoinHandle<()>>>,
+    worker: Worker,
 }
 
 impl Flusher {
     fn stop(&self) {
         self.shared.stop();
-        let thread = lock(&self.thread).take();
-        if let Some(thread) = thread {
-            if thread.join().is_err() {
-                tracing::error!("the usage-log flusher panicked");
-            }
-        }
+        self.worker.join();
     }
 }
 
@@ -134,16 +128,15 @@ impl UsageLog {
         options: UsageLogOptions,
     ) -> std::io::Result<Self> {
         let shared = Arc::new(Shared::new(pool, clock, options));
-        let thread = std::thread::Builder::new()
-            .name("latchkey-usage-flusher".into())
-            .spawn({
-                let shared = shared.clone();
-                move || shared.run_flusher()
-            })?;
+        let worker = Worker::new("latchkey-usage-flusher");
+        worker.spawn({
+            let shared = shared.clone();
+            move || shared.run_flusher()
+        })?;
         Ok(Self {
             flusher: Arc::new(Flusher {
                 shared: shared.clone(),
-                thread: Mutex::new(Some(thread)),
+                worker,
             }),
             shared,
         })
