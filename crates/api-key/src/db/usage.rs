@@ -79,6 +79,22 @@ impl UsageRow {
     }
 }
 
+/// The request a logged row records (tests compare what they wrote with
+/// what they read back).
+#[cfg(test)]
+impl From<&UsageRow> for NewUsage {
+    fn from(row: &UsageRow) -> Self {
+        Self {
+            key_id: row.key_id.clone(),
+            method: row.method.clone(),
+            path: row.path.clone(),
+            status: row.status,
+            duration_ms: row.duration_ms,
+            created_at: row.created_at,
+        }
+    }
+}
+
 /// A request to log, as the middleware records it: `S` is `String`, or
 /// `&str` for entries the log's buffer lends out of its interned names.
 #[derive(Debug, Clone, PartialEq, Eq)]

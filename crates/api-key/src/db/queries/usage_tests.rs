@@ -57,16 +57,7 @@ fn everything(conn: &mut DbConnection) -> Vec<UsageRow> {
 }
 
 fn as_new(rows: &[UsageRow]) -> Vec<NewUsage> {
-    rows.iter()
-        .map(|r| NewUsage {
-            key_id: r.key_id.clone(),
-            method: r.method.clone(),
-            path: r.path.clone(),
-            status: r.status,
-            duration_ms: r.duration_ms,
-            created_at: r.created_at,
-        })
-        .collect()
+    rows.iter().map(NewUsage::from).collect()
 }
 
 /// `rows` as a page must order them: newest first, then last written first.

@@ -25,17 +25,6 @@ fn stored(id: i64, chunk: &NewChunk) -> StoredChunk {
     }
 }
 
-fn as_new(row: &UsageRow) -> NewUsage {
-    NewUsage {
-        key_id: row.key_id.clone(),
-        method: row.method.clone(),
-        path: row.path.clone(),
-        status: row.status,
-        duration_ms: row.duration_ms,
-        created_at: row.created_at,
-    }
-}
-
 #[test]
 fn a_batch_becomes_one_chunk_per_key_and_reads_back_exactly() {
     // Out of time order within a key (a slow request finishes last), two
@@ -61,7 +50,10 @@ fn a_batch_becomes_one_chunk_per_key_and_reads_back_exactly() {
 
     let read = entries(&stored(7, a)).unwrap();
     let expected: Vec<NewUsage> = [0, 2, 3, 5].iter().map(|i| batch[*i].clone()).collect();
-    assert_eq!(read.iter().map(as_new).collect::<Vec<_>>(), expected);
+    assert_eq!(
+        read.iter().map(NewUsage::from).collect::<Vec<_>>(),
+        expected
+    );
     let ids: Vec<i64> = read.iter().map(|r| r.id).collect();
     assert_eq!(ids, [7 << 16, (7 << 16) + 1, (7 << 16) + 2, (7 << 16) + 3]);
 }
