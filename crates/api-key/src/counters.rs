@@ -163,6 +163,19 @@ impl KeyCounters {
         self.shared().cache.remember(hash, row, now, seen);
     }
 
+    /// Remembers the row of the plain key `hash`, read at `now` (and not
+    /// admitted: a verify refused it), with this process's unwritten
+    /// admissions in its `usageCount`, unless keys changed since `seen`.
+    pub(crate) fn remember_refused(
+        &self,
+        hash: &HashedKey,
+        row: ApiKey,
+        now: PrimitiveDateTime,
+        seen: Generation,
+    ) {
+        self.remember(hash, &self.with_unwritten(row), now, seen);
+    }
+
     /// Forgets `hash`: it names a key with something to charge (or none).
     pub(crate) fn forget(&self, hash: &HashedKey) {
         self.shared().cache.forget(hash);

@@ -21,11 +21,19 @@
 //! The entries also serve as the hint of which keys are plain: a known key
 //! whose row went stale is read again (one indexed `SELECT`) rather than
 //! sent to the charging statement.
+//!
+//! Refresh ahead: in the last quarter of a row's TTL, the first verify of
+//! its key is not answered from it but reads the row again (and caches
+//! what it read); every other verify meanwhile is still answered from the
+//! cached row, which is still within its TTL. A busy key is therefore read
+//! once per refresh by one request, instead of by every request in flight
+//! at the moment its row expires: those all waited on the database
+//! together, and with them the tail latency.
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use time::{Duration, PrimitiveDateTime};
@@ -65,6 +73,8 @@ pub(crate) struct Entry {
     generation: u64,
     /// Admissions answered from this entry, added to the row's `usageCount`.
     admitted: AtomicI32,
+    /// Set once a verify took on reading the row again ([`KeyCache::fresh`]).
+    refreshing: AtomicBool,
 }
 
 impl Entry {
@@ -118,7 +128,10 @@ impl KeyCache {
         self.entry(hash).is_some()
     }
 
-    /// The row of `hash` if it was read less than the TTL before `now`.
+    /// The row of `hash` if it was read less than the TTL before `now`,
+    /// except for the one caller that is to read it again: the first to
+    /// ask in the last quarter of the TTL (see the module's "refresh
+    /// ahead").
     pub(crate) fn fresh(&self, hash: &HashedKey, now: PrimitiveDateTime) -> Option<Arc<Entry>> {
         if self.ttl <= Duration::ZERO {
             return None;
@@ -126,7 +139,14 @@ impl KeyCache {
         let (entry, current) = self.entry(hash)?;
         // A clock set back makes no row fresh for longer than the TTL.
         let age = now - entry.read_at;
-        (current && age >= Duration::ZERO && age < self.ttl).then_some(entry)
+        if !current || age < Duration::ZERO || age >= self.ttl {
+            return None;
+        }
+        let refresh_due = age >= self.ttl - self.ttl / 4;
+        if refresh_due && !entry.refreshing.swap(true, Ordering::Relaxed) {
+            return None;
+        }
+        Some(entry)
     }
 
     /// The generation to pass to [`Self::remember`] for a read starting now.
@@ -156,16 +176,30 @@ impl KeyCache {
         if state.generation != seen.0 {
             return;
         }
-        if state.entries.len() >= MAX_ENTRIES && !state.entries.contains_key(&print) {
-            state.entries.clear();
+        let mut row = row.clone();
+        match state.entries.get(&print) {
+            // A refresh replaces a row that already answered admissions:
+            // its answers must not count back (an admission counted in
+            // memory may have been written between the read and now).
+            Some(old) if old.row.key == row.key && old.generation == seen.0 => {
+                let answered = old
+                    .row
+                    .usage_count
+                    .saturating_add(old.admitted.load(Ordering::Relaxed));
+                row.usage_count = row.usage_count.max(answered);
+            }
+            Some(_) => {}
+            None if state.entries.len() >= MAX_ENTRIES => state.entries.clear(),
+            None => {}
         }
         state.entries.insert(
             print,
             Arc::new(Entry {
-                row: row.clone(),
+                row,
                 read_at,
                 generation: seen.0,
                 admitted: AtomicI32::new(0),
+                refreshing: AtomicBool::new(false),
             }),
         );
     }
@@ -224,6 +258,10 @@ mod tests {
         let cache = KeyCache::new(std::time::Duration::from_secs(1));
         let (hash, row) = plain("secret-a");
         cache.remember(&hash, &row, at(0), cache.generation());
+        assert!(
+            cache.fresh(&hash, at(999)).is_none(),
+            "this caller refreshes"
+        );
         assert!(cache.fresh(&hash, at(999)).is_some());
         assert!(cache.fresh(&hash, at(1_000)).is_none());
         assert!(cache.fresh(&hash, at(-1)).is_none(), "clock set back");
@@ -231,6 +269,43 @@ mod tests {
             cache.knows(&hash),
             "a stale row still says the key is plain"
         );
+    }
+
+    #[test]
+    fn one_caller_reads_the_row_again_in_the_last_quarter_of_the_ttl() {
+        let cache = KeyCache::new(std::time::Duration::from_secs(1));
+        let (hash, row) = plain("secret-a");
+        cache.remember(&hash, &row, at(0), cache.generation());
+        assert!(cache.fresh(&hash, at(749)).is_some());
+        assert!(
+            cache.fresh(&hash, at(750)).is_none(),
+            "the first caller in the last quarter refreshes"
+        );
+        assert!(cache.fresh(&hash, at(750)).is_some(), "the others do not");
+        assert!(cache.fresh(&hash, at(999)).is_some());
+        assert!(cache.fresh(&hash, at(1_000)).is_none());
+        cache.remember(&hash, &row, at(760), cache.generation());
+        assert!(cache.fresh(&hash, at(1_000)).is_some(), "the refreshed row");
+        assert!(cache.fresh(&hash, at(1_510)).is_none());
+        assert!(cache.fresh(&hash, at(1_510)).is_some());
+    }
+
+    #[test]
+    fn a_refreshed_row_never_counts_back() {
+        let cache = KeyCache::new(std::time::Duration::from_secs(1));
+        let (hash, row) = plain("secret-a");
+        cache.remember(&hash, &row, at(0), cache.generation());
+        let entry = cache.fresh(&hash, at(1)).unwrap();
+        entry.admit(at(1));
+        entry.admit(at(2));
+        // Read before those two were written: still 10 in the database.
+        cache.remember(&hash, &row, at(800), cache.generation());
+        let refreshed = cache.fresh(&hash, at(801)).unwrap();
+        assert_eq!(refreshed.admit(at(801)).usage_count, 13);
+        let mut newer = row.clone();
+        newer.usage_count = 20;
+        cache.remember(&hash, &newer, at(1_600), cache.generation());
+        assert_eq!(cache.fresh(&hash, at(1_601)).unwrap().row().usage_count, 20);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Keys with nothing to charge (no `remaining`, no rate limit that applies)
 //! are admitted without a write: verify reads the row, then answers from
-//! it for the cache TTL (1 s on the manual clock); a change made through
+//! it for the cache TTL (1 s on the manual clock; one verify reads it again
+//! in the TTL's last quarter); a change made through
 //! this process applies at once, one made elsewhere within the TTL (at
 //! once with the cache off), expiry always on the clock; the admissions'
 //! `usageCount`/`lastRequest` are counted in memory and written in
@@ -358,5 +359,46 @@ both_backends!(
             .unwrap()
             .unwrap();
         assert_eq!(row.usage_count, 3);
+    }
+);
+
+both_backends!(
+    one_verify_reads_the_row_again_before_the_ttl_ends,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        let (key, id) = plain_key(&app);
+        assert_eq!(app.verify(&key).await.json["valid"], json!(true));
+        let set_enabled = |enabled: bool| {
+            change(&app, &id, move |c, id| {
+                diesel::update(apikey::table.find(id))
+                    .set(apikey::enabled.eq(Some(enabled)))
+                    .execute(c)
+                    .unwrap();
+            });
+        };
+        set_enabled(false);
+        app.clock.advance(ttl() * 3 / 4 - Duration::milliseconds(1));
+        assert_eq!(
+            app.verify(&key).await.json["valid"],
+            json!(true),
+            "before the last quarter the cached row answers"
+        );
+        app.clock.advance(Duration::milliseconds(1));
+        assert_eq!(
+            refusal(&app.verify(&key).await),
+            "KEY_DISABLED",
+            "the first verify in the last quarter reads the row again"
+        );
+        // The row it read answers from now on, for a whole TTL.
+        set_enabled(true);
+        assert_eq!(refusal(&app.verify(&key).await), "KEY_DISABLED");
+        app.clock.advance(ttl() * 3 / 4 - Duration::milliseconds(1));
+        assert_eq!(refusal(&app.verify(&key).await), "KEY_DISABLED");
+        app.clock.advance(Duration::milliseconds(1));
+        let answer = app.verify(&key).await;
+        assert_eq!(answer.json["valid"], json!(true), "{}", answer.text);
+        // Three admissions in all: the refusals counted nothing.
+        app.flush_key_counters().await;
+        assert_eq!(stored(&app, &key).unwrap().usage_count, 3);
     }
 );

@@ -195,13 +195,23 @@ pub fn check_counting(
             counters.forget(hash);
             return Ok((Err(Refusal::InvalidApiKey), None));
         };
-        if let Some(refusal) = static_refusal(&row, request, now) {
-            return Ok((Err(refusal), Some(row)));
-        }
-        if is_plain(&row, rate_limit_enabled) {
-            let admitted = counters.admit(row, now);
-            counters.remember(hash, &admitted, now, seen);
-            return Ok((Ok(admitted), None));
+        let refusal = static_refusal(&row, request, now);
+        let plain = is_plain(&row, rate_limit_enabled);
+        match refusal {
+            // A plain key's row is cached refused or not: the cache
+            // refuses from it as this read did (and a refresh that read a
+            // change must not leave the older row answering).
+            Some(refusal) if plain => {
+                counters.remember_refused(hash, row.clone(), now, seen);
+                return Ok((Err(refusal), Some(row)));
+            }
+            Some(refusal) => return Ok((Err(refusal), Some(row))),
+            None if plain => {
+                let admitted = counters.admit(row, now);
+                counters.remember(hash, &admitted, now, seen);
+                return Ok((Ok(admitted), None));
+            }
+            None => {}
         }
         // It gained a budget or a rate limit: the statement decides.
         counters.forget(hash);
