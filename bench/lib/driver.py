@@ -664,6 +664,9 @@ def write_results(path, info, args, results, argv):
                  f"every answer; pgbench {args.pgbench_clients} clients, {args.threads} threads, `-M prepared`; SQLite "
                  f"ceiling: the best of {' and '.join(map(str, args.sqlite_threads))} threads (sharing the duration). Load generator, server and database share the same "
                  f"{info['nproc']} cores, so every figure is lower than on separate machines, and the ratios are what count.")
+    if args.awake:
+        lines.append("- `--awake`: one process per core woke every millisecond throughout, so no core sat halted "
+                     "(see \"Idle vCPUs and the tail\" below)")
     lines.append("- latchkey: release build, default settings (pool 16, one HTTP worker per core); the host example "
                  "(`examples/host-app`) with its defaults (pool 10). RSS is the server's peak resident set (VmHWM) during that case.")
     lines.append("")
@@ -700,6 +703,16 @@ def write_results(path, info, args, results, argv):
         f.write(text.rstrip("\n") + "\n")
 
 
+def start_wakers():
+    """One `ceiling awake` per core, pinned to it (`--awake`)."""
+    wakers = []
+    for cpu in sorted(os.sched_getaffinity(0)):
+        wakers.append(subprocess.Popen([os.path.join(RELEASE, "latchkey-bench-ceiling"), "awake"],
+                                       preexec_fn=lambda cpu=cpu: os.sched_setaffinity(0, {cpu})))
+    log(f"bench: --awake: a 1 ms waker pinned to each of {len(wakers)} cores")
+    return wakers
+
+
 def main(argv):
     p = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
     p.add_argument("--rounds", type=int, default=3)
@@ -718,6 +731,9 @@ def main(argv):
     p.add_argument("--no-diagnostics", dest="diagnostics", action="store_false",
                    help="skip the two extra pgbench runs that mimic latchkey's wire traffic")
     p.add_argument("--keep", action="store_true", help="keep the work directory (keys, logs, scripts)")
+    p.add_argument("--awake", action="store_true",
+                   help="keep every core from idling: one process per core waking every millisecond (a diagnostic "
+                        "for virtual machines whose halted vCPUs resume late; see RESULTS.md)")
     args = p.parse_args(argv)
     args.sqlite_threads = sorted({max(1, int(t)) for t in str(args.sqlite_threads).split(",") if t.strip()})
     args.duration = int(args.duration) if float(args.duration).is_integer() else args.duration
@@ -734,6 +750,7 @@ def main(argv):
     results = {}
     t0 = time.time()
     failed = False
+    wakers = start_wakers() if args.awake else []
     try:
         for kind in [b.strip() for b in args.backends.split(",") if b.strip()]:
             be = Backend(kind, args, work, log_dir)
@@ -783,6 +800,9 @@ def main(argv):
                 be.stop_servers()
                 be.drop_db()
     finally:
+        for w in wakers:
+            w.kill()
+            w.wait()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         else:

@@ -7,6 +7,8 @@
 //!   same text with one parameter per occurrence), then the lookup of
 //!   `keys::find_by_hash`, captured from a real call on a connection with
 //!   instrumentation, so pgbench runs the very same text.
+//! * `ceiling awake` wakes every millisecond until killed (see
+//!   [`keep_awake`]).
 //! * `ceiling loop DATABASE_URL KEYS_FILE MODE THREADS SECONDS` calls
 //!   `service::verify::verify_on` (MODE `verify`: the statement of a counted
 //!   verify) or `keys::find_by_hash` (MODE `lookup`: the read-only lookup) in
@@ -179,6 +181,16 @@ fn run_loop(url: &str, keys_file: &str, mode: &str, threads: usize, seconds: f64
     Ok(())
 }
 
+/// Wakes every millisecond, forever (`bench/run --awake` pins one per
+/// core): a virtual CPU that never sits idle for long is not halted, and
+/// on a host slow to resume halted vCPUs that wake-up is what the tail
+/// latency measures. Costs well under 1% of a core.
+fn keep_awake() -> ! {
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -189,7 +201,8 @@ fn main() -> std::process::ExitCode {
             (Ok(threads), Ok(seconds)) => run_loop(url, keys_file, mode, threads, seconds),
             _ => Err("THREADS and SECONDS must be numbers".into()),
         },
-        _ => Err("usage: ceiling sql POSTGRES_URL | ceiling loop DATABASE_URL KEYS_FILE verify|lookup THREADS SECONDS".into()),
+        ["awake"] => keep_awake(),
+        _ => Err("usage: ceiling sql POSTGRES_URL | ceiling loop DATABASE_URL KEYS_FILE verify|lookup THREADS SECONDS | ceiling awake".into()),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
