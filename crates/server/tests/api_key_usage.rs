@@ -13,6 +13,8 @@ use std::sync::Arc;
 use actix_web::test::TestRequest;
 use common::both_backends;
 use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use latchkey_api_key::db::usage::usage_chunk;
 use latchkey_api_key::usage::UsageLogOptions;
 use latchkey_api_key::{ApiKeyOptions, ApiKeys};
 use latchkey_session::db::Backend;
@@ -335,7 +337,7 @@ both_backends!(
     flusher_and_flush_now_never_write_twice,
     |backend: Backend| async move {
         let options = UsageLogOptions {
-            batch_size: 2,
+            flush_size: 2,
             ..manual_flush()
         };
         let Some(host) = HostApp::new(backend, options) else {
@@ -376,3 +378,50 @@ both_backends!(retention_prunes_old_rows, |backend: Backend| async move {
     assert_eq!(left.total, 1);
     assert_eq!(left.rows[0].status, 202);
 });
+
+both_backends!(
+    a_flush_writes_one_chunk_per_key_whatever_the_statement_size,
+    |backend: Backend| async move {
+        let options = UsageLogOptions {
+            batch_size: 3,
+            ..manual_flush()
+        };
+        let Some(host) = HostApp::new(backend, options) else {
+            return;
+        };
+        let alice = host.app.sign_up("Alice").await;
+        let (first, first_key) = host.key_of(&alice, "first").await;
+        let (second, second_key) = host.key_of(&alice, "second").await;
+        // Interleaved: in arrival order, statements of 3 would hold both
+        // keys twice.
+        for code in 200..203 {
+            for key in [&first_key, &second_key] {
+                host.host_get(&format!("/host/status/{code}"), Some(key))
+                    .await;
+            }
+        }
+        assert_eq!(host.flush(), 6);
+        let mut conn = host.app.db.pool.get().unwrap();
+        for (id, key) in [(&first, &first_key), (&second, &second_key)] {
+            let chunks: i64 = usage_chunk::table
+                .filter(usage_chunk::key_id.eq(id))
+                .count()
+                .get_result(&mut conn)
+                .unwrap();
+            assert_eq!(chunks, 1, "{key}'s requests are one chunk");
+            let answer = host
+                .usage_of(Some(&alice.bearer), &format!("keyId={id}"))
+                .await;
+            assert_eq!(
+                paths(&answer.json),
+                [
+                    "GET /host/status/202 202",
+                    "GET /host/status/201 201",
+                    "GET /host/status/200 200"
+                ],
+                "{}",
+                answer.text
+            );
+        }
+    }
+);

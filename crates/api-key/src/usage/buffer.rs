@@ -48,6 +48,7 @@ impl Shared {
         let options = UsageLogOptions {
             capacity: options.capacity.max(1),
             batch_size: options.batch_size.max(1),
+            flush_size: options.flush_size.max(1),
             ..options
         };
         Self {
@@ -74,7 +75,7 @@ impl Shared {
         }
         let entry = queue.names.number(request);
         queue.entries.push_back(entry);
-        if queue.entries.len() == self.options.batch_size {
+        if queue.entries.len() == self.options.flush_size {
             self.wake.notify_one();
         }
     }
@@ -113,10 +114,11 @@ impl Shared {
         }
     }
 
-    /// Writes everything buffered, a batch (one chunk per key) at a time.
-    /// When the database is unavailable the rest goes back to the buffer
-    /// (unless `last`: then it is dropped, as nobody will retry); any other
-    /// failure drops the batch, so one bad batch cannot stall the log.
+    /// Writes everything buffered, grouped by key, a batch (one chunk per
+    /// key) at a time. When the database is unavailable the rest goes back
+    /// to the buffer (unless `last`: then it is dropped, as nobody will
+    /// retry); any other failure drops the batch, so one bad batch cannot
+    /// stall the log.
     pub(super) fn flush(&self, last: bool) -> Result<usize, StorageError> {
         let _writer = lock(&self.writer);
         let (entries, names) = {
@@ -126,26 +128,35 @@ impl Shared {
                 std::mem::take(&mut queue.names),
             )
         };
-        let entries = Vec::from(entries);
+        let mut entries = Vec::from(entries);
+        // Grouped by key (keys are numbered as they first appear; the sort
+        // is stable, so each key's entries keep their order), a batch holds
+        // whole runs of keys: a key gets one chunk per flush, not one per
+        // batch, whatever the statement size.
+        entries.sort_by_key(|entry| entry.key);
         let mut total = 0;
-        for (n, batch) in entries.chunks(self.options.batch_size).enumerate() {
-            match self.write(batch, &names) {
+        let size = self.options.batch_size;
+        for start in (0..entries.len()).step_by(size) {
+            let batch = &entries[start..entries.len().min(start + size)];
+            let e = match self.write(batch, &names) {
                 Ok(written) => {
                     total += written;
                     self.written.fetch_add(written as u64, Ordering::Relaxed);
+                    continue;
                 }
-                Err(e) => {
-                    let unwritten = &entries[n * self.options.batch_size..];
-                    if e.is_unavailable() && !last {
-                        self.requeue(unwritten, &names);
-                    } else {
-                        self.dropped
-                            .fetch_add(batch.len() as u64, Ordering::Relaxed);
-                        self.requeue(&unwritten[batch.len()..], &names);
-                    }
-                    return Err(e);
-                }
+                Err(e) => e,
+            };
+            let mut retried = start;
+            if !e.is_unavailable() || last {
+                self.dropped
+                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                retried += batch.len();
             }
+            let retried = &mut entries[retried..];
+            // Back in arrival order, so that an overflow drops the oldest.
+            retried.sort_by_key(|entry| entry.at);
+            self.requeue(retried, &names);
+            return Err(e);
         }
         Ok(total)
     }
@@ -168,7 +179,7 @@ impl Shared {
         loop {
             let stopping = {
                 let queue = lock(&self.queue);
-                let batch_ready = queue.entries.len() >= self.options.batch_size;
+                let batch_ready = queue.entries.len() >= self.options.flush_size;
                 if (failed || !batch_ready) && !queue.stopping {
                     self.wake
                         .wait_timeout(queue, self.options.flush_interval)

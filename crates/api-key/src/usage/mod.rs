@@ -61,10 +61,15 @@ pub use middleware::UsageMiddleware;
 pub struct UsageLogOptions {
     /// Entries kept in memory at most; beyond, the oldest is dropped.
     pub capacity: usize,
-    /// Entries per write (one chunk per key); a full batch wakes the
-    /// flusher at once. Larger batches make fuller chunks, fewer rows.
+    /// Entries per write statement at most. A flush groups what it writes
+    /// by key first, so a key still gets one chunk per flush (more only
+    /// when its entries outnumber this); the size bounds the memory a
+    /// statement takes, not the number of rows.
     pub batch_size: usize,
-    /// The flusher writes whatever is buffered at least this often.
+    /// Entries buffered that wake the flusher at once.
+    pub flush_size: usize,
+    /// The flusher writes whatever is buffered at least this often. Longer
+    /// intervals make fuller chunks, fewer rows.
     pub flush_interval: Duration,
 }
 
@@ -72,11 +77,13 @@ impl Default for UsageLogOptions {
     fn default() -> Self {
         Self {
             // 28 bytes an entry (key ids and routes are stored once per
-            // flush): under 3 MiB when full. Batches of 50,000 made fuller
-            // chunks but grew the heap (bench/RESULTS.md).
+            // flush): under 3 MiB when full. Statements of 50,000 entries
+            // grew the heap (bench/RESULTS.md); of 10,000, about 160 KiB of
+            // JSON each.
             capacity: 100_000,
-            batch_size: 20_000,
-            flush_interval: Duration::from_secs(1),
+            batch_size: 10_000,
+            flush_size: 50_000,
+            flush_interval: Duration::from_secs(2),
         }
     }
 }
