@@ -44,7 +44,7 @@ CASES = [
     ("a", "plain key", {"rateLimitEnabled": False}, "/api/ping", None, "lookup", False),
     ("b", "hot key, remaining", {"remaining": HUGE, "rateLimitEnabled": False}, "/api/ping", None, "one_row", True),
     ("c", "1,000 keys, remaining", {"remaining": HUGE, "rateLimitEnabled": False}, "/api/ping", None, "random_rows", True),
-    ("d", "rate limit (never trips)", {"rateLimitEnabled": True, "rateLimitMax": HUGE, "rateLimitTimeWindow": 3_600_000}, "/api/ping", None, "one_row", False),
+    ("d", "rate limit (never trips)", {"rateLimitEnabled": True, "rateLimitMax": HUGE, "rateLimitTimeWindow": 3_600_000}, "/api/ping", None, "rate_limit", False),
     ("e", "permissions required", {"rateLimitEnabled": False, "permissions": PERMS}, "/api/reports", PERMS, "lookup", False),
 ]
 HOST_EXPECT = {"/api/ping": '"pong":true', "/api/reports": '"reports":[]'}
@@ -76,13 +76,20 @@ CEILING_NAMES = {
         "lookup": "pgbench SELECT by hash",
         "one_row": "pgbench UPDATE, one row",
         "random_rows": "pgbench UPDATE, random of 1,000",
+        "rate_limit": "pgbench UPDATE, one rate-limited row",
     },
     "sqlite": {
         "lookup": "Diesel loop, lookup",
         "one_row": "Diesel loop, verify one row",
         "random_rows": "Diesel loop, verify random of 1,000",
+        "rate_limit": "Diesel loop, verify one rate-limited row",
     },
 }
+
+# Every ceiling, measured each round: each case's own statement with no HTTP
+# ((d)'s is the verify of a key whose rate limit applies, which does more
+# than (b)'s).
+CEILINGS = ("lookup", "one_row", "random_rows", "rate_limit")
 
 DIAGNOSTIC_NAMES = {
     "random_rows_unprepared": "pgbench UPDATE, random, unprepared",
@@ -370,6 +377,7 @@ class Backend:
         for kind, text in {
             "lookup": select,
             "one_row": update,
+            "rate_limit": update,
             "random_rows": f"\\set h {10**18} + random(1, {SPREAD_KEYS})\n" + update,
             # Diagnostics: the statement as latchkey sent it before it
             # prepared it (parsed and planned every time), and with the
@@ -383,7 +391,8 @@ class Backend:
             self.pgbench_scripts[kind] = path
         # Rows like the bench keys (huge remaining, no rate limit), with keys
         # pgbench can name: 10^18 (one row), 10^18+1..1000 (random rows),
-        # 2·10^18 (the lookup, a plain key).
+        # 2·10^18 (the lookup, a plain key), 3·10^18 (like (d)'s key: no
+        # remaining, a rate limit of HUGE an hour).
         uid = self.user_id.replace("'", "''")
         cols = ('id, "configId", name, start, "referenceId", prefix, key, enabled, "rateLimitEnabled", '
                 '"rateLimitTimeWindow", "rateLimitMax", "requestCount", remaining, "createdAt", "updatedAt"')
@@ -392,7 +401,9 @@ class Backend:
             f"SELECT 'pgbench-' || n, 'default', 'pgbench', 'pgbenc', '{uid}', NULL, ({10**18} + n)::text, true, false, "
             f"86400000, 10, 0, {HUGE}, now(), now() FROM generate_series(0, {SPREAD_KEYS}) AS n; "
             f"INSERT INTO apikey ({cols}) VALUES ('pgbench-plain', 'default', 'pgbench', 'pgbenc', '{uid}', NULL, "
-            f"'{2 * 10**18}', true, false, 86400000, 10, 0, NULL, now(), now()); ANALYZE apikey;"
+            f"'{2 * 10**18}', true, false, 86400000, 10, 0, NULL, now(), now()); "
+            f"INSERT INTO apikey ({cols}) VALUES ('pgbench-rate-limited', 'default', 'pgbench', 'pgbenc', '{uid}', NULL, "
+            f"'{3 * 10**18}', true, true, 3600000, {HUGE}, 0, NULL, now(), now()); ANALYZE apikey;"
         )
 
     def ceiling(self, kind, duration):
@@ -400,8 +411,8 @@ class Backend:
             at = datetime.datetime.now(datetime.timezone.utc)
             now = at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
             nowms = str(int(at.timestamp() * 1000))
-            h = {"lookup": str(2 * 10**18), "one_row": str(10**18)}.get(kind, "0")
-            protocol = "prepared" if kind in ("lookup", "one_row", "random_rows") else "extended"
+            h = {"lookup": str(2 * 10**18), "one_row": str(10**18), "rate_limit": str(3 * 10**18)}.get(kind, "0")
+            protocol = "prepared" if kind in CEILINGS else "extended"
             cmd = ["pgbench", "-n", "-M", protocol, "-c", str(self.args.pgbench_clients), "-j", str(self.args.threads),
                    "-T", str(int(round(duration))), "-f", self.pgbench_scripts[kind],
                    "-D", f"h={h}", "-D", f"now={now}", "-D", f"nowms={nowms}", "-D", "rl=true", "-D", "perm=false", "-D", "one=1", self.url]
@@ -415,7 +426,7 @@ class Backend:
             if failed and int(failed.group(1)) != 0:
                 raise RuntimeError("pgbench transactions failed:\n" + out)
             return float(m.group(1))
-        case = {"lookup": "a", "one_row": "b", "random_rows": "c"}[kind]
+        case = {"lookup": "a", "one_row": "b", "random_rows": "c", "rate_limit": "d"}[kind]
         mode = "lookup" if kind == "lookup" else "verify"
         # The best of each thread count, the duration shared between them:
         # SQLite serialises writers, but statement compilation runs in parallel.
@@ -564,7 +575,7 @@ def summarise(kind, rounds_data, args):
             }
             row["ratio"] = row["rps"] / row["ceiling"] if row["ceiling"] else float("nan")
             rows.append(row)
-    ceilings = {k: median([r["ceilings"][k] for r in rounds_data]) for k in ("lookup", "one_row", "random_rows")}
+    ceilings = {k: median([r["ceilings"][k] for r in rounds_data]) for k in CEILINGS}
     startup = median([r["startup_ms"] for r in rounds_data])
     diagnostics = {k: median([r["diagnostics"][k] for r in rounds_data if k in r["diagnostics"]])
                    for k in DIAGNOSTIC_NAMES if all(k in r["diagnostics"] for r in rounds_data)}
@@ -588,7 +599,8 @@ def backend_notes(kind, summary, args):
     lines = []
     unit = "pgbench tps" if kind == "postgres" else "Diesel loop ops/s"
     lines.append(f"Ceilings ({unit}, median): lookup {fmt_int(c['lookup'])}, counted verify on one row "
-                 f"{fmt_int(c['one_row'])}, on random rows of 1,000 {fmt_int(c['random_rows'])}; "
+                 f"{fmt_int(c['one_row'])}, on random rows of 1,000 {fmt_int(c['random_rows'])}, on one "
+                 f"rate-limited row {fmt_int(c['rate_limit'])}; "
                  f"per round: " + "; ".join(f"{k} " + ", ".join(fmt_int(x) for x in v) for k, v in summary["round_ceilings"].items()) + ".")
     d = summary.get("diagnostics") or {}
     if d:
@@ -779,7 +791,7 @@ def main(argv):
                                 + f"  charged {r['charged']} "
                                 f"(+{r['in_flight']} in flight)" + (f"  PROBLEMS: {r['problems']}" if r["problems"] else ""))
                             failed |= bool(r["problems"])
-                    for ck in ("lookup", "one_row", "random_rows"):
+                    for ck in CEILINGS:
                         data["ceilings"][ck] = be.ceiling(ck, args.duration)
                         log(f"  ceiling {CEILING_NAMES[kind][ck]:38} {fmt_int(data['ceilings'][ck]):>7}/s")
                     data["diagnostics"] = {}
