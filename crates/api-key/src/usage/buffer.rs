@@ -170,7 +170,7 @@ impl Shared {
         Ok(batch.len())
     }
 
-    /// The flusher thread: wait for a full batch, the interval or stop;
+    /// The flusher thread: wait for `flush_size` entries, the interval or stop;
     /// write; repeat. After a failed write it waits a whole interval before
     /// retrying. On stop, one last flush.
     pub(super) fn run_flusher(&self) {
@@ -179,8 +179,8 @@ impl Shared {
         loop {
             let stopping = {
                 let queue = lock(&self.queue);
-                let batch_ready = queue.entries.len() >= self.options.flush_size;
-                if (failed || !batch_ready) && !queue.stopping {
+                let flush_due = queue.entries.len() >= self.options.flush_size;
+                if (failed || !flush_due) && !queue.stopping {
                     self.wake
                         .wait_timeout(queue, self.options.flush_interval)
                         .map_or_else(|e| e.into_inner().0.stopping, |(q, _)| q.stopping)
