@@ -196,22 +196,24 @@ pub fn check_counting(
             return Ok((Err(Refusal::InvalidApiKey), None));
         };
         let refusal = static_refusal(&row, request, now);
-        let plain = is_plain(&row, rate_limit_enabled);
-        match refusal {
+        if is_plain(&row, rate_limit_enabled) {
             // A plain key's row is cached refused or not: the cache
             // refuses from it as this read did (and a refresh that read a
             // change must not leave the older row answering).
-            Some(refusal) if plain => {
-                counters.remember_refused(hash, row.clone(), now, seen);
-                return Ok((Err(refusal), Some(row)));
-            }
-            Some(refusal) => return Ok((Err(refusal), Some(row))),
-            None if plain => {
-                let admitted = counters.admit(row, now);
-                counters.remember(hash, &admitted, now, seen);
-                return Ok((Ok(admitted), None));
-            }
-            None => {}
+            return Ok(match refusal {
+                Some(refusal) => {
+                    counters.remember_refused(hash, row.clone(), now, seen);
+                    (Err(refusal), Some(row))
+                }
+                None => {
+                    let admitted = counters.admit(row, now);
+                    counters.remember(hash, &admitted, now, seen);
+                    (Ok(admitted), None)
+                }
+            });
+        }
+        if let Some(refusal) = refusal {
+            return Ok((Err(refusal), Some(row)));
         }
         // It gained a budget or a rate limit: the statement decides.
         counters.forget(hash);
