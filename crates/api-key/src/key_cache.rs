@@ -253,11 +253,17 @@ mod tests {
         (hash, row)
     }
 
-    #[test]
-    fn rows_are_fresh_for_the_ttl_only() {
-        let cache = KeyCache::new(std::time::Duration::from_secs(1));
+    /// A cache of `ttl_ms` holding one plain key's row, read at 0.
+    fn read_at_zero(ttl_ms: u64) -> (KeyCache, HashedKey, ApiKey) {
+        let cache = KeyCache::new(std::time::Duration::from_millis(ttl_ms));
         let (hash, row) = plain("secret-a");
         cache.remember(&hash, &row, at(0), cache.generation());
+        (cache, hash, row)
+    }
+
+    #[test]
+    fn rows_are_fresh_for_the_ttl_only() {
+        let (cache, hash, _) = read_at_zero(1_000);
         assert!(
             cache.fresh(&hash, at(999)).is_none(),
             "this caller refreshes"
@@ -273,9 +279,7 @@ mod tests {
 
     #[test]
     fn one_caller_reads_the_row_again_in_the_last_quarter_of_the_ttl() {
-        let cache = KeyCache::new(std::time::Duration::from_secs(1));
-        let (hash, row) = plain("secret-a");
-        cache.remember(&hash, &row, at(0), cache.generation());
+        let (cache, hash, row) = read_at_zero(1_000);
         assert!(cache.fresh(&hash, at(749)).is_some());
         assert!(
             cache.fresh(&hash, at(750)).is_none(),
@@ -292,9 +296,7 @@ mod tests {
 
     #[test]
     fn a_refreshed_row_never_counts_back() {
-        let cache = KeyCache::new(std::time::Duration::from_secs(1));
-        let (hash, row) = plain("secret-a");
-        cache.remember(&hash, &row, at(0), cache.generation());
+        let (cache, hash, row) = read_at_zero(1_000);
         let entry = cache.fresh(&hash, at(1)).unwrap();
         entry.admit(at(1));
         entry.admit(at(2));
@@ -310,9 +312,7 @@ mod tests {
 
     #[test]
     fn a_zero_ttl_caches_nothing_but_remembers_plain_keys() {
-        let cache = KeyCache::new(std::time::Duration::ZERO);
-        let (hash, row) = plain("secret-a");
-        cache.remember(&hash, &row, at(0), cache.generation());
+        let (cache, hash, _) = read_at_zero(0);
         assert!(cache.fresh(&hash, at(0)).is_none());
         assert!(cache.knows(&hash));
     }
@@ -345,9 +345,7 @@ mod tests {
 
     #[test]
     fn admissions_from_an_entry_add_up_in_usage_count() {
-        let cache = KeyCache::new(std::time::Duration::from_secs(1));
-        let (hash, row) = plain("secret-a");
-        cache.remember(&hash, &row, at(0), cache.generation());
+        let (cache, hash, _) = read_at_zero(1_000);
         let entry = cache.fresh(&hash, at(5)).unwrap();
         assert_eq!(entry.admit(at(5)).usage_count, 11);
         let second = entry.admit(at(7));
@@ -358,9 +356,7 @@ mod tests {
 
     #[test]
     fn forget_drops_one_key() {
-        let cache = KeyCache::new(std::time::Duration::from_secs(1));
-        let (hash, row) = plain("secret-a");
-        cache.remember(&hash, &row, at(0), cache.generation());
+        let (cache, hash, _) = read_at_zero(1_000);
         cache.forget(&hash);
         assert!(!cache.knows(&hash));
         assert_eq!(cache.len(), 0);
