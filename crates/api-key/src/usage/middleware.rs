@@ -3,11 +3,13 @@
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{Error, HttpMessage};
+use time::PrimitiveDateTime;
 
 use super::UsageLog;
 use crate::db::usage::NewUsage;
@@ -59,38 +61,65 @@ where
 {
     type Response = ServiceResponse<B>;
     type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<ServiceResponse<B>, Error>>>>;
+    type Future = Logged<S::Future>;
 
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let started = Instant::now();
-        let at = self.log.shared.now();
-        let log = self.log.clone();
         // No clone of the request is held meanwhile: routing inside needs
         // it unshared. The response carries it back.
-        let response = self.service.call(req);
-        Box::pin(async move {
-            let result = response.await;
-            // Only requests a `VerifiedKey` admitted are recorded; it left
-            // the key in the request's extensions. (An `Err` here is a
-            // failure of an inner middleware, with no request to read.)
-            if let Ok(res) = &result {
-                let request = res.request();
-                if let Some(verified) = request.extensions().get::<VerifiedKey>() {
-                    let micros = started.elapsed().as_micros();
-                    log.record(&NewUsage {
-                        key_id: verified.key.id.as_str(),
-                        method: request.method().as_str(),
-                        path: cut(request.path()),
-                        status: i32::from(res.status().as_u16()),
-                        duration_ms: i32::try_from((micros + 500) / 1000).unwrap_or(i32::MAX),
-                        created_at: at,
-                    });
-                }
+        Logged {
+            started: Instant::now(),
+            at: self.log.shared.now(),
+            log: self.log.clone(),
+            response: self.service.call(req),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A request on its way through [`UsageMiddleware`]: the inner
+    /// service's future, then the entry. A named future rather than a
+    /// boxed `async` block: no allocation, and no copy of the inner future
+    /// into one, per request.
+    pub struct Logged<F> {
+        #[pin]
+        response: F,
+        started: Instant,
+        at: PrimitiveDateTime,
+        log: Rc<UsageLog>,
+    }
+}
+
+impl<F, B> Future for Logged<F>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Poll::Ready(result) = this.response.poll(cx) else {
+            return Poll::Pending;
+        };
+        // Only requests a `VerifiedKey` admitted are recorded; it left the
+        // key in the request's extensions. (An `Err` here is a failure of
+        // an inner middleware, with no request to read.)
+        if let Ok(res) = &result {
+            let request = res.request();
+            if let Some(verified) = request.extensions().get::<VerifiedKey>() {
+                let micros = this.started.elapsed().as_micros();
+                this.log.record(&NewUsage {
+                    key_id: verified.key.id.as_str(),
+                    method: request.method().as_str(),
+                    path: cut(request.path()),
+                    status: i32::from(res.status().as_u16()),
+                    duration_ms: i32::try_from((micros + 500) / 1000).unwrap_or(i32::MAX),
+                    created_at: *this.at,
+                });
             }
-            result
-        })
+        }
+        Poll::Ready(result)
     }
 }
 

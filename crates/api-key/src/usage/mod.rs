@@ -54,7 +54,7 @@ use latchkey_session::{AuthState, SharedClock, StorageError};
 use crate::db::usage::NewUsage;
 use crate::sync::Worker;
 use buffer::Shared;
-pub use middleware::UsageMiddleware;
+pub use middleware::{Logged, UsageMiddleware};
 
 /// Sizes and timing of the usage log.
 #[derive(Debug, Clone)]
