@@ -1442,12 +1442,13 @@ export interface components {
             status: number;
             /**
              * Format: int32
-             * @description Response time in milliseconds (rounded).
+             * @description Response time in milliseconds, from the key's verification to the
+             *     answer, as the server's clock (whole milliseconds) measured it.
              */
             durationMs: number;
             /**
              * Format: date-time
-             * @description When the request arrived.
+             * @description When the request arrived (its key was verified).
              */
             createdAt: string;
         };

@@ -23,11 +23,12 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use time::PrimitiveDateTime;
 
 use crate::db::models::ApiKey;
 use crate::error::ApiKeyError;
 use crate::permissions::Permissions;
-use crate::service::verify::VerifyRequest;
+use crate::service::verify::{Verification, VerifyRequest};
 use crate::session::presented_key;
 use crate::ApiKeyState;
 
@@ -69,6 +70,10 @@ pub struct VerifiedKey {
     /// middlewares around host routes, and a clone is a reference count,
     /// not a copy of every field.
     pub key: Arc<ApiKey>,
+    /// The clock's reading when the key was presented for verification:
+    /// the request's time in the usage log, which reads the clock again
+    /// for its response time (no clock read of its own at the start).
+    pub verified_at: PrimitiveDateTime,
 }
 
 impl VerifiedKey {
@@ -101,7 +106,11 @@ impl FromRequest for VerifiedKey {
                 permissions: requirement.permissions,
                 config_id: None,
             };
-            let (outcome, limits) = state.keys.verify_with_limits(key, request).await?;
+            let Verification {
+                outcome,
+                limits,
+                asked_at,
+            } = state.keys.verify_with_limits(key, request).await?;
             // The rate-limit headers middleware reads the key's windows from
             // here, on an admission and on a 429 alike.
             if let Some(limits) = limits {
@@ -109,7 +118,10 @@ impl FromRequest for VerifiedKey {
             }
             match outcome {
                 Ok(key) => {
-                    let verified = VerifiedKey { key: Arc::new(key) };
+                    let verified = VerifiedKey {
+                        key: Arc::new(key),
+                        verified_at: asked_at,
+                    };
                     // Middleware around host routes (usage log, rate-limit
                     // headers) reads the admitted key from here.
                     req.extensions_mut().insert(verified.clone());

@@ -116,6 +116,34 @@ both_backends!(
 );
 
 both_backends!(
+    the_response_time_runs_from_the_verify_to_the_answer,
+    |backend: Backend| async move {
+        let Some(host) = HostApp::new(backend, manual_flush()) else {
+            return;
+        };
+        let alice = host.app.sign_up("Alice").await;
+        let (id, key) = host.key_of(&alice, "ci").await;
+        let asked = host.now_text();
+        assert_eq!(
+            host.host_get("/host/slow/250", Some(&key)).await.status,
+            200
+        );
+        assert_eq!(host.host_get("/host/slow/0", Some(&key)).await.status, 200);
+        assert_eq!(host.flush(), 2);
+        let answer = host
+            .usage_of(Some(&alice.bearer), &format!("keyId={id}"))
+            .await;
+        let usage = answer.json["usage"].as_array().unwrap();
+        // Newest first: the instant answer, then the slow one, stamped with
+        // the time it was asked, not answered.
+        assert_eq!(usage[1]["durationMs"], json!(250));
+        assert_eq!(usage[1]["createdAt"], json!(asked));
+        assert_eq!(usage[0]["durationMs"], json!(0));
+        assert_eq!(usage[0]["createdAt"], json!(host.now_text()));
+    }
+);
+
+both_backends!(
     equal_times_keep_the_order_of_arrival,
     |backend: Backend| async move {
         let Some(host) = HostApp::new(backend, manual_flush()) else {

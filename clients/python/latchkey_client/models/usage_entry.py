@@ -20,8 +20,9 @@ class UsageEntry:
         method (str): HTTP method.
         path (str): Request path, without the query string.
         status (int): Response status.
-        duration_ms (int): Response time in milliseconds (rounded).
-        created_at (datetime.datetime): When the request arrived.
+        duration_ms (int): Response time in milliseconds, from the key's verification to the
+            answer, as the server's clock (whole milliseconds) measured it.
+        created_at (datetime.datetime): When the request arrived (its key was verified).
     """
 
     id: int

@@ -36,6 +36,19 @@ pub struct VerifyRequest {
 /// The outcome of a verification.
 pub type Verified = Result<ApiKey, Refusal>;
 
+/// What [`ApiKeys::verify_with_limits`] answers.
+#[derive(Debug)]
+pub struct Verification {
+    /// Admitted (the key after this request was counted) or refused.
+    pub outcome: Verified,
+    /// Where the key stands in its rate-limit windows: after the request
+    /// for an admission, at the refusal for `RATE_LIMITED`; `None` when no
+    /// window applies or the refusal is of another kind.
+    pub limits: Option<RateLimitStatus>,
+    /// The clock's reading when the verify began.
+    pub asked_at: PrimitiveDateTime,
+}
+
 /// better-auth's verify answer: `{valid, error, key}` (written in that
 /// key order's sorted form, `error`, `key`, `valid`).
 #[derive(Debug, Serialize)]
@@ -285,42 +298,47 @@ impl ApiKeys {
         key: PlainKey,
         request: VerifyRequest,
     ) -> Result<Verified, ApiKeyError> {
-        self.check(key, request)
+        self.check(key, request, self.clock.now())
             .await
             .map(|(outcome, _, _)| outcome)
     }
 
     /// [`ApiKeys::verify`], also answering where the key stands in its
-    /// rate-limit windows (for the rate-limit headers): after the request
-    /// for an admission, at the refusal for `RATE_LIMITED`; `None` when no
-    /// window applies or the refusal is of another kind.
+    /// rate-limit windows (for the rate-limit headers) and when it was
+    /// asked (for the usage log).
     pub async fn verify_with_limits(
         &self,
         key: PlainKey,
         request: VerifyRequest,
-    ) -> Result<(Verified, Option<RateLimitStatus>), ApiKeyError> {
+    ) -> Result<Verification, ApiKeyError> {
         let rate_limit_enabled = self.options.rate_limit_enabled;
-        let (outcome, refused_row, now) = self.check(key, request).await?;
-        let status = match (&outcome, &refused_row) {
+        let asked_at = self.clock.now();
+        let (outcome, refused_row, now) = self.check(key, request, asked_at).await?;
+        let limits = match (&outcome, &refused_row) {
             (Ok(admitted), _) => RateLimitStatus::of(admitted, now, rate_limit_enabled),
             (Err(Refusal::RateLimited { .. }), Some(row)) => {
                 RateLimitStatus::of(row, now, rate_limit_enabled)
             }
             _ => None,
         };
-        Ok((outcome, status))
+        Ok(Verification {
+            outcome,
+            limits,
+            asked_at,
+        })
     }
 
     /// [`check_cached`], else the next verify batch ([`crate::batch`]) for
     /// a key with counters, else (or if the batch left it undecided)
     /// [`check_counting`] off the executor; answered with the moment of
-    /// the clock it was decided at.
+    /// the clock it was decided at (`now`, the moment it was asked, but
+    /// for a batch: the batch's).
     async fn check(
         &self,
         key: PlainKey,
         request: VerifyRequest,
+        now: PrimitiveDateTime,
     ) -> Result<(Verified, Option<ApiKey>, PrimitiveDateTime), ApiKeyError> {
-        let now = self.clock.now();
         if key.is_empty() {
             return Ok((Err(Refusal::InvalidApiKey), None, now));
         }

@@ -4,14 +4,13 @@ use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
-use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{Error, HttpMessage};
-use time::PrimitiveDateTime;
 
 use super::UsageLog;
+use crate::db::usage::codec::nanos_between;
 use crate::db::usage::NewUsage;
 use crate::extract::VerifiedKey;
 
@@ -69,8 +68,6 @@ where
         // No clone of the request is held meanwhile: routing inside needs
         // it unshared. The response carries it back.
         Logged {
-            started: Instant::now(),
-            at: self.log.shared.now(),
             log: self.log.clone(),
             response: self.service.call(req),
         }
@@ -85,8 +82,6 @@ pin_project_lite::pin_project! {
     pub struct Logged<F> {
         #[pin]
         response: F,
-        started: Instant,
-        at: PrimitiveDateTime,
         log: Rc<UsageLog>,
     }
 }
@@ -103,19 +98,24 @@ where
             return Poll::Pending;
         };
         // Only requests a `VerifiedKey` admitted are recorded; it left the
-        // key in the request's extensions. (An `Err` here is a failure of
-        // an inner middleware, with no request to read.)
+        // key in the request's extensions, with the clock's reading when
+        // the verify began: the request's time, and where its response
+        // time counts from. So a logged request costs one clock read, and
+        // any other none. (An `Err` here is a failure of an inner
+        // middleware, with no request to read.)
         if let Ok(res) = &result {
             let request = res.request();
             if let Some(verified) = request.extensions().get::<VerifiedKey>() {
-                let micros = this.started.elapsed().as_micros();
+                let at = verified.verified_at;
+                let nanos = nanos_between(at, this.log.shared.now()).unwrap_or(0);
+                let millis = (nanos / 1_000_000).max(0);
                 this.log.record(&NewUsage {
                     key_id: verified.key.id.as_str(),
                     method: request.method().as_str(),
                     path: cut(request.path()),
                     status: i32::from(res.status().as_u16()),
-                    duration_ms: i32::try_from((micros + 500) / 1000).unwrap_or(i32::MAX),
-                    created_at: *this.at,
+                    duration_ms: i32::try_from(millis).unwrap_or(i32::MAX),
+                    created_at: at,
                 });
             }
         }

@@ -18,10 +18,11 @@ pub struct UsageEntry {
     pub path: String,
     /// Response status.
     pub status: i32,
-    /// Response time in milliseconds (rounded).
+    /// Response time in milliseconds, from the key's verification to the
+    /// answer, as the server's clock (whole milliseconds) measured it.
     #[schema(minimum = 0)]
     pub duration_ms: i32,
-    /// When the request arrived.
+    /// When the request arrived (its key was verified).
     #[schema(format = DateTime)]
     pub created_at: String,
 }

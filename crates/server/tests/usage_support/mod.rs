@@ -3,13 +3,15 @@
 //! (one log shared by every app instance, as by HttpServer's workers).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::{web, App, HttpResponse};
 use latchkey_api_key::usage::{UsageLog, UsageLogOptions};
 use latchkey_api_key::{ApiKeyOptions, VerifiedKey};
 use latchkey_session::db::Backend;
-use latchkey_session::{time_format, Clock};
+use latchkey_session::{time_format, Clock, ManualClock};
 use serde_json::json;
 
 use crate::common::{Answer, TestApp, TestUser};
@@ -38,6 +40,17 @@ async fn ping(key: VerifiedKey) -> HttpResponse {
 /// `GET /host/status/{code}`: admitted, then answers that status.
 async fn status(_key: VerifiedKey, code: web::Path<u16>) -> HttpResponse {
     HttpResponse::build(StatusCode::from_u16(code.into_inner()).unwrap()).finish()
+}
+
+/// `GET /host/slow/{ms}`: admitted, then the manual clock moves `ms`
+/// milliseconds before the answer (a response that took that long).
+async fn slow(
+    _key: VerifiedKey,
+    ms: web::Path<i64>,
+    clock: web::Data<Arc<ManualClock>>,
+) -> HttpResponse {
+    clock.advance(time::Duration::milliseconds(ms.into_inner()));
+    HttpResponse::Ok().finish()
 }
 
 /// `GET /host/open`: no key needed (never recorded).
@@ -74,10 +87,13 @@ impl HostApp {
     pub async fn call(&self, req: TestRequest) -> Answer {
         let auth = self.app.auth.clone();
         let usage = self.usage.clone();
+        let clock = web::Data::new(self.app.clock.clone());
         let service = test::init_service(
             App::new().configure(|cfg| auth.configure(cfg)).service(
                 web::scope("/host")
                     .wrap(usage)
+                    .app_data(clock)
+                    .route("/slow/{ms}", web::get().to(slow))
                     .route("/ping", web::get().to(ping))
                     .route("/ping", web::post().to(ping))
                     .route("/status/{code}", web::get().to(status))

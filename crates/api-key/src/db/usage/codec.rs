@@ -42,13 +42,18 @@ struct Slot(i64, u32, i32, i32);
 
 /// Nanoseconds from `from` to `to`.
 fn nanos(from: PrimitiveDateTime, to: PrimitiveDateTime) -> Result<i64, CodecError> {
-    // Entries of one chunk are nearly always of one day: then the times of
-    // day suffice, without `time`'s calendar arithmetic (a tenth of a
-    // flush's instructions).
+    nanos_between(from, to).ok_or_else(|| custom("entries too far apart"))
+}
+
+/// Nanoseconds from `from` to `to`; `None` beyond an `i64`'s (292 years).
+pub fn nanos_between(from: PrimitiveDateTime, to: PrimitiveDateTime) -> Option<i64> {
+    // Nearly always the two are of one day (a chunk's entries, a request's
+    // start and end): then the times of day suffice, without `time`'s
+    // calendar arithmetic (a tenth of a flush's instructions).
     if from.date() == to.date() {
-        return Ok(day_nanos(to) - day_nanos(from));
+        return Some(day_nanos(to) - day_nanos(from));
     }
-    i64::try_from((to - from).whole_nanoseconds()).map_err(|_| custom("entries too far apart"))
+    i64::try_from((to - from).whole_nanoseconds()).ok()
 }
 
 /// Nanoseconds since the start of `at`'s day.

@@ -148,3 +148,21 @@ fn entries_across_midnight_and_years_apart_keep_their_times() {
     let read = entries(&stored(1, &chunk)).unwrap();
     assert_eq!(read.iter().map(|r| r.created_at).collect::<Vec<_>>(), times);
 }
+
+#[test]
+fn nanos_between_agrees_with_calendar_arithmetic_within_and_across_days() {
+    let noon = datetime!(2026-11-24 12:00:00.250);
+    let pairs = [
+        (noon, noon + Duration::milliseconds(1500)),
+        (noon, noon - Duration::nanoseconds(7)),
+        (
+            datetime!(2026-11-24 23:59:59.900),
+            datetime!(2026-11-25 0:00:00.100),
+        ),
+        (datetime!(2026-12-31 23:00), datetime!(2027-01-01 1:00)),
+    ];
+    for (from, to) in pairs {
+        let expected = i64::try_from((to - from).whole_nanoseconds()).unwrap();
+        assert_eq!(nanos_between(from, to), Some(expected), "{from} -> {to}");
+    }
+}
