@@ -171,7 +171,9 @@ def post(conn, path, body, trusted=True):
     return resp.status, resp.read()
 
 
-def make_keys(host, cases):
+def make_keys(host, cases, count=None):
+    """Signs up a user and creates each case's keys (count of them, or the
+    case's own number); returns {case: [full key, ...]}."""
     conn = host.connect()
     status, data = post(conn, "/api/auth/sign-up/email",
                         {"email": "usage-instr@example.com", "password": "usage-instr-password-1", "name": "U"}, False)
@@ -181,6 +183,7 @@ def make_keys(host, cases):
     keys = {}
     for case in cases:
         body, n = BODIES[case]
+        n = count or n
         keys[case] = []
         for _ in range(n):
             status, data = post(conn, "/api/auth/api-key/create", dict(body, userId=user, name=f"usage-{case}"))
