@@ -15,9 +15,11 @@ use common::both_backends;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use latchkey_api_key::db::usage::usage_chunk;
+use latchkey_api_key::db::usage::NewUsage;
 use latchkey_api_key::usage::UsageLogOptions;
 use latchkey_api_key::{ApiKeyOptions, ApiKeys};
 use latchkey_session::db::Backend;
+use latchkey_session::{time_format, Clock};
 use manage::*;
 use serde_json::{json, Value};
 use usage_support::{manual_flush, HostApp};
@@ -140,6 +142,79 @@ both_backends!(
         assert_eq!(usage[1]["createdAt"], json!(asked));
         assert_eq!(usage[0]["durationMs"], json!(0));
         assert_eq!(usage[0]["createdAt"], json!(host.now_text()));
+    }
+);
+
+both_backends!(
+    entries_recorded_on_many_threads_make_one_chunk_per_key_in_time_order,
+    |backend: Backend| async move {
+        let Some(host) = HostApp::new(backend, manual_flush()) else {
+            return;
+        };
+        let alice = host.app.sign_up("Alice").await;
+        let (first, _) = host.key_of(&alice, "first").await;
+        let (second, _) = host.key_of(&alice, "second").await;
+        let t0 = host.app.clock.now();
+        // Four threads (four shards of the buffer), whose times interleave:
+        // thread t records the times t, t + 4, t + 8, … ms for both keys.
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let (usage, keys) = (&host.usage, [&first, &second]);
+                scope.spawn(move || {
+                    for i in 0..25 {
+                        for key in keys {
+                            usage.record(&NewUsage {
+                                key_id: key.as_str(),
+                                method: "GET",
+                                path: "/host/ping",
+                                status: 200,
+                                duration_ms: 1,
+                                created_at: t0 + time::Duration::milliseconds(thread + 4 * i),
+                            });
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(host.usage.pending(), 200);
+        assert_eq!(host.flush(), 200);
+        let mut conn = host.app.db.pool.get().unwrap();
+        for id in [&first, &second] {
+            let chunks: i64 = usage_chunk::table
+                .filter(usage_chunk::key_id.eq(id))
+                .count()
+                .get_result(&mut conn)
+                .unwrap();
+            assert_eq!(chunks, 1);
+            // Stored in time order: each entry counts from the one before.
+            let text: String = usage_chunk::table
+                .filter(usage_chunk::key_id.eq(id))
+                .select(usage_chunk::entries)
+                .first(&mut conn)
+                .unwrap();
+            let body: Value = serde_json::from_str(&text).unwrap();
+            let steps: Vec<i64> = body["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|entry| entry[0].as_i64().unwrap())
+                .collect();
+            assert_eq!(steps[1..], [1_000_000; 99], "1 ms after the entry before");
+            let answer = host
+                .usage_of(Some(&alice.bearer), &format!("keyId={id}&size=100"))
+                .await;
+            let times: Vec<String> = answer.json["usage"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|entry| entry["createdAt"].as_str().unwrap().to_owned())
+                .collect();
+            let expected: Vec<String> = (0..100)
+                .rev()
+                .map(|ms| time_format::format(t0 + time::Duration::milliseconds(ms)))
+                .collect();
+            assert_eq!(times, expected, "newest first, every millisecond once");
+        }
     }
 );
 

@@ -5,9 +5,16 @@
 //! lives exactly as long as the entries that use it (the next flush takes
 //! both). Recording a request whose key and route were seen since the
 //! last flush allocates nothing, and the flush hashes no string again.
+//!
+//! The buffer is sharded by thread: each thread records into its own
+//! shard (its own mutex, entries and names), so the actix workers never
+//! contend for one lock or pass its cache lines between cores; only the
+//! flusher visits every shard. The capacity and the flush size are shared
+//! out among the shards in use.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use crate::sync::lock;
@@ -25,13 +32,61 @@ use crate::db::usage::{codec, NewUsage};
 struct Queue {
     entries: VecDeque<Numbered>,
     names: Names,
+}
+
+/// One thread's part of the buffer (or several threads', when there are
+/// more threads than shards). Aligned to its own cache lines, so that two
+/// workers' shards never share one.
+#[derive(Default)]
+#[repr(align(128))]
+struct Shard {
+    queue: Mutex<Queue>,
+    /// Set by the first entry: the shard counts among those in use.
+    used: AtomicBool,
+}
+
+/// What wakes the flusher.
+#[derive(Default)]
+struct Signal {
+    /// A shard reached its share of the flush size.
+    due: bool,
     stopping: bool,
+}
+
+/// Process-wide numbers of the threads that record, in order of their
+/// first entry: a thread's shard is its number modulo the shard count, so
+/// the first threads (the workers) each get a shard of their own.
+static NEXT_THREAD: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static THREAD: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+fn thread_number() -> usize {
+    THREAD.with(|number| {
+        number.get().unwrap_or_else(|| {
+            let next = NEXT_THREAD.fetch_add(1, Ordering::Relaxed);
+            number.set(Some(next));
+            next
+        })
+    })
+}
+
+/// Shards of a log: two per core, at most 64 (a buffer's shards cost
+/// nothing until a thread records into them).
+fn shard_count() -> usize {
+    let cores = std::thread::available_parallelism().map_or(4, std::num::NonZeroUsize::get);
+    (cores * 2).clamp(2, 64)
 }
 
 /// What the middleware, the flusher thread and the handles share.
 pub(super) struct Shared {
-    queue: Mutex<Queue>,
-    /// Wakes the flusher: a full batch, or stop.
+    shards: Box<[Shard]>,
+    /// Shards that ever held an entry: the capacity and the flush size
+    /// are divided among them.
+    in_use: AtomicUsize,
+    signal: Mutex<Signal>,
+    /// Wakes the flusher: a shard's share of the flush size, or stop.
     wake: Condvar,
     /// Held while a batch is taken and written, so batches land in the
     /// order they were recorded and `flush_now` waits for a flush under way.
@@ -52,7 +107,9 @@ impl Shared {
             ..options
         };
         Self {
-            queue: Mutex::new(Queue::default()),
+            shards: (0..shard_count()).map(|_| Shard::default()).collect(),
+            in_use: AtomicUsize::new(0),
+            signal: Mutex::new(Signal::default()),
             wake: Condvar::new(),
             writer: Mutex::new(()),
             dropped: AtomicU64::new(0),
@@ -67,21 +124,46 @@ impl Shared {
         self.clock.now()
     }
 
+    /// The calling thread's shard, counted in use from its first entry.
+    fn my_shard(&self) -> &Shard {
+        let shard = &self.shards[thread_number() % self.shards.len()];
+        if !shard.used.load(Ordering::Relaxed) && !shard.used.swap(true, Ordering::Relaxed) {
+            self.in_use.fetch_add(1, Ordering::Relaxed);
+        }
+        shard
+    }
+
+    /// A shard's share of `total` (the capacity, the flush size).
+    fn share(&self, total: usize) -> usize {
+        (total / self.in_use.load(Ordering::Relaxed).max(1)).max(1)
+    }
+
     pub(super) fn push(&self, request: &NewUsage<&str>) {
-        let mut queue = lock(&self.queue);
-        if queue.entries.len() >= self.options.capacity {
+        let shard = self.my_shard();
+        let capacity = self.share(self.options.capacity);
+        let flush_at = self.share(self.options.flush_size);
+        let mut queue = lock(&shard.queue);
+        // `while`: a shard filled before more threads recorded may hold
+        // more than its share now.
+        while queue.entries.len() >= capacity {
             queue.entries.pop_front();
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
         let entry = queue.names.number(request);
         queue.entries.push_back(entry);
-        if queue.entries.len() == self.options.flush_size {
+        let due = queue.entries.len() == flush_at;
+        drop(queue);
+        if due {
+            lock(&self.signal).due = true;
             self.wake.notify_one();
         }
     }
 
     pub(super) fn pending(&self) -> usize {
-        lock(&self.queue).entries.len()
+        self.shards
+            .iter()
+            .map(|shard| lock(&shard.queue).entries.len())
+            .sum()
     }
 
     pub(super) fn dropped(&self) -> u64 {
@@ -93,16 +175,20 @@ impl Shared {
     }
 
     pub(super) fn stop(&self) {
-        lock(&self.queue).stopping = true;
+        lock(&self.signal).stopping = true;
         self.wake.notify_all();
     }
 
     /// Puts entries the database could not take back in front of the
-    /// buffer (they are older than everything there), dropping the oldest
-    /// of them that no longer fit.
+    /// calling thread's shard (they are older than everything there),
+    /// dropping the oldest of them that no longer fit. The shard is not
+    /// counted in use for this: the flusher's retries must not shrink the
+    /// recording threads' shares.
     fn requeue(&self, rest: &[Numbered], names: &Names) {
-        let mut queue = lock(&self.queue);
-        let overflow = (queue.entries.len() + rest.len()).saturating_sub(self.options.capacity);
+        let capacity = self.share(self.options.capacity);
+        let shard = &self.shards[thread_number() % self.shards.len()];
+        let mut queue = lock(&shard.queue);
+        let overflow = (queue.entries.len() + rest.len()).saturating_sub(capacity);
         let kept = rest.len().saturating_sub(overflow);
         self.dropped
             .fetch_add((rest.len() - kept) as u64, Ordering::Relaxed);
@@ -114,6 +200,32 @@ impl Shared {
         }
     }
 
+    /// Everything buffered, taken out of every shard: the entries in one
+    /// table of names.
+    fn take(&self) -> (Vec<Numbered>, Names) {
+        let mut parts: Vec<Queue> = self
+            .shards
+            .iter()
+            .map(|shard| std::mem::take(&mut *lock(&shard.queue)))
+            .filter(|part| !part.entries.is_empty())
+            .collect();
+        if parts.len() <= 1 {
+            let part = parts.pop().unwrap_or_default();
+            return (Vec::from(part.entries), part.names);
+        }
+        let mut names = Names::default();
+        let mut entries = Vec::with_capacity(parts.iter().map(|part| part.entries.len()).sum());
+        for part in &parts {
+            let renumber = names.absorb(&part.names);
+            entries.extend(
+                part.entries
+                    .iter()
+                    .filter_map(|entry| renumber.apply(entry)),
+            );
+        }
+        (entries, names)
+    }
+
     /// Writes everything buffered, grouped by key, a batch (one chunk per
     /// key) at a time. When the database is unavailable the rest goes back
     /// to the buffer (unless `last`: then it is dropped, as nobody will
@@ -121,19 +233,13 @@ impl Shared {
     /// stall the log.
     pub(super) fn flush(&self, last: bool) -> Result<usize, StorageError> {
         let _writer = lock(&self.writer);
-        let (entries, names) = {
-            let mut queue = lock(&self.queue);
-            (
-                std::mem::take(&mut queue.entries),
-                std::mem::take(&mut queue.names),
-            )
-        };
-        let mut entries = Vec::from(entries);
-        // Grouped by key (keys are numbered as they first appear; the sort
-        // is stable, so each key's entries keep their order), a batch holds
-        // whole runs of keys: a key gets one chunk per flush, not one per
-        // batch, whatever the statement size.
-        entries.sort_by_key(|entry| entry.key);
+        let (mut entries, names) = self.take();
+        // Grouped by key (keys are numbered as they first appear), a batch
+        // holds whole runs of keys: a key gets one chunk per flush, not one
+        // per batch, whatever the statement size. Within a key, by time:
+        // the shards' entries interleave again; the sort is stable, so
+        // entries of one time keep their order of arrival in a shard.
+        entries.sort_by_key(|entry| (entry.key, entry.at));
         let mut total = 0;
         let size = self.options.batch_size;
         for start in (0..entries.len()).step_by(size) {
@@ -170,7 +276,7 @@ impl Shared {
         Ok(batch.len())
     }
 
-    /// The flusher thread: wait for `flush_size` entries, the interval or stop;
+    /// The flusher thread: wait for a shard's share of `flush_size`, the interval or stop;
     /// write; repeat. After a failed write it waits a whole interval before
     /// retrying. On stop, one last flush.
     pub(super) fn run_flusher(&self) {
@@ -178,15 +284,15 @@ impl Shared {
         let mut failed = false;
         loop {
             let stopping = {
-                let queue = lock(&self.queue);
-                let flush_due = queue.entries.len() >= self.options.flush_size;
-                if (failed || !flush_due) && !queue.stopping {
-                    self.wake
-                        .wait_timeout(queue, self.options.flush_interval)
-                        .map_or_else(|e| e.into_inner().0.stopping, |(q, _)| q.stopping)
-                } else {
-                    queue.stopping
+                let mut signal = lock(&self.signal);
+                if (failed || !signal.due) && !signal.stopping {
+                    signal = self
+                        .wake
+                        .wait_timeout(signal, self.options.flush_interval)
+                        .map_or_else(|e| e.into_inner().0, |(signal, _)| signal);
                 }
+                signal.due = false;
+                signal.stopping
             };
             failed = match self.flush(stopping) {
                 Ok(_) => false,

@@ -3,7 +3,8 @@
 //! response time, time), without slowing or failing that request.
 //!
 //! The [`UsageLog`] middleware only appends an entry to a bounded in-memory
-//! buffer (a short mutex, no I/O). One flusher thread per process writes the
+//! buffer (the calling thread's own shard of it, behind a mutex no other
+//! worker takes; no I/O). One flusher thread per process writes the
 //! buffer in batches whenever a batch is full or the flush interval has
 //! passed, and everything left on [`UsageLog::shutdown`] (or when the last
 //! handle is dropped). A batch is stored as one chunk per key (see
@@ -59,14 +60,19 @@ pub use middleware::{Logged, UsageMiddleware};
 /// Sizes and timing of the usage log.
 #[derive(Debug, Clone)]
 pub struct UsageLogOptions {
-    /// Entries kept in memory at most; beyond, the oldest is dropped.
+    /// Entries kept in memory at most; beyond, the oldest is dropped. The
+    /// buffer is sharded by thread, and each thread that records keeps at
+    /// most its share (this ÷ the threads recording so far; a shard filled
+    /// before more threads joined keeps its larger share until the next
+    /// flush empties it).
     pub capacity: usize,
     /// Entries per write statement at most. A flush groups what it writes
     /// by key first, so a key still gets one chunk per flush (more only
     /// when its entries outnumber this); the size bounds the memory a
     /// statement takes, not the number of rows.
     pub batch_size: usize,
-    /// Entries buffered that wake the flusher at once.
+    /// Entries buffered that wake the flusher at once (each recording
+    /// thread's share of this wakes it).
     pub flush_size: usize,
     /// The flusher writes whatever is buffered at least this often. Longer
     /// intervals make fuller chunks, fewer rows.

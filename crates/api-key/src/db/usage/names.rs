@@ -38,6 +38,24 @@ pub struct Names {
     route_of: HashMap<Box<str>, Vec<MethodRoute>, RandomState>,
 }
 
+/// From one [`Names`]' numbers to another's (made by [`Names::absorb`]).
+pub struct Renumber {
+    keys: Vec<u32>,
+    routes: Vec<u32>,
+}
+
+impl Renumber {
+    /// The entry numbered in the absorbed table, numbered in the other;
+    /// `None` if it names something the absorbed table does not hold.
+    pub fn apply(&self, entry: &Numbered) -> Option<Numbered> {
+        Some(Numbered {
+            key: *self.keys.get(usize::try_from(entry.key).ok()?)?,
+            route: *self.routes.get(usize::try_from(entry.route).ok()?)?,
+            ..*entry
+        })
+    }
+}
+
 /// A method of a path and its route number.
 type MethodRoute = (Box<str>, u32);
 
@@ -86,6 +104,20 @@ impl Names {
         }
     }
 
+    /// Numbers here every key id and route of `other`; answers, for each
+    /// of `other`'s numbers, the one here: (keys, routes), so that entries
+    /// numbered in `other` can be renumbered with [`Renumber::apply`].
+    pub fn absorb(&mut self, other: &Names) -> Renumber {
+        Renumber {
+            keys: other.key_ids.iter().map(|id| self.key(id)).collect(),
+            routes: other
+                .routes
+                .iter()
+                .map(|(method, path)| self.route_number(method, path))
+                .collect(),
+        }
+    }
+
     /// Key id number `n`.
     pub fn key_id(&self, n: u32) -> Option<&str> {
         self.key_ids.get(usize::try_from(n).ok()?).map(|id| &**id)
@@ -118,5 +150,47 @@ impl Names {
             duration_ms: entry.duration_ms,
             created_at: entry.at,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn request<'a>(key_id: &'a str, path: &'a str) -> NewUsage<&'a str> {
+        NewUsage {
+            key_id,
+            method: "GET",
+            path,
+            status: 200,
+            duration_ms: 1,
+            created_at: datetime!(2026-11-24 7:00),
+        }
+    }
+
+    #[test]
+    fn absorbed_entries_name_the_same_keys_and_routes() {
+        let mut mine = Names::default();
+        mine.number(&request("k1", "/a"));
+        let mut other = Names::default();
+        let entries = [
+            other.number(&request("k2", "/b")),
+            other.number(&request("k1", "/a")),
+        ];
+        let renumber = mine.absorb(&other);
+        for entry in &entries {
+            let moved = renumber.apply(entry).unwrap();
+            assert_eq!(mine.resolve(&moved), other.resolve(entry));
+        }
+        assert_eq!((mine.keys(), mine.routes()), (2, 2));
+        let stray = Numbered {
+            key: 9,
+            ..entries[0]
+        };
+        assert!(renumber.apply(&stray).is_none());
     }
 }
