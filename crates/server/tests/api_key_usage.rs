@@ -528,3 +528,27 @@ both_backends!(
         }
     }
 );
+
+/// The chunks' entries are compressed with lz4 where the server has it
+/// (PostgreSQL only: SQLite stores text as it is).
+#[actix_web::test]
+async fn postgres_compresses_entries_with_lz4() {
+    let app = test_app!(Backend::Postgres);
+    let mut conn = app.db.pool.get().unwrap();
+    let lz4_built_in = conn
+        .batch_execute("CREATE TEMP TABLE lz4_probe (t text COMPRESSION lz4)")
+        .is_ok();
+    #[derive(QueryableByName)]
+    struct Compression {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        method: String,
+    }
+    let column: Compression = diesel::sql_query(
+        "SELECT attcompression::text AS method FROM pg_attribute \
+         WHERE attrelid = 'usage_chunk'::regclass AND attname = 'entries'",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    let expected = if lz4_built_in { "l" } else { "" };
+    assert_eq!(column.method, expected, "lz4 built in: {lz4_built_in}");
+}

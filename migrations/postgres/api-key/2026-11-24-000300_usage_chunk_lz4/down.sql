@@ -1,0 +1,1 @@
+ALTER TABLE usage_chunk ALTER COLUMN entries SET COMPRESSION default;
