@@ -15,8 +15,8 @@
 //! now goes back to the buffer.
 //!
 //! What a crash loses: the entries still in the buffer, that is at most
-//! one flush interval of traffic (default 1 s) and never more than the
-//! capacity (default 100,000 entries). The log is statistics, not billing:
+//! one flush interval of traffic (default 2 s) and never more than about
+//! the capacity (default 100,000 entries). The log is statistics, not billing:
 //! the counters that admit requests (`remaining`, rate limits and their
 //! `requestCount`) are written synchronously by verify and lose nothing.
 //! (Keys with nothing to charge have their `usageCount`/`lastRequest`
