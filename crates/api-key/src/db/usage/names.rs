@@ -36,6 +36,10 @@ pub struct Names {
     routes: Vec<(Box<str>, Box<str>)>,
     /// Per path, its methods' route numbers (few: a linear search).
     route_of: HashMap<Box<str>, Vec<MethodRoute>, RandomState>,
+    /// The last key and route numbered: a run of requests with one key or
+    /// one route (the common case) compares strings instead of hashing.
+    last_key: Option<u32>,
+    last_route: Option<u32>,
 }
 
 /// From one [`Names`]' numbers to another's (made by [`Names::absorb`]).
@@ -67,29 +71,47 @@ fn next(len: usize) -> u32 {
 
 impl Names {
     fn key(&mut self, id: &str) -> u32 {
-        if let Some(n) = self.key_of.get(id) {
-            return *n;
+        if let Some(n) = self.last_key.filter(|n| self.key_id(*n) == Some(id)) {
+            return n;
         }
-        let n = next(self.key_ids.len());
-        self.key_ids.push(id.into());
-        self.key_of.insert(id.into(), n);
+        let n = match self.key_of.get(id) {
+            Some(n) => *n,
+            None => {
+                let n = next(self.key_ids.len());
+                self.key_ids.push(id.into());
+                self.key_of.insert(id.into(), n);
+                n
+            }
+        };
+        self.last_key = Some(n);
         n
     }
 
     fn route_number(&mut self, method: &str, path: &str) -> u32 {
+        if let Some(n) = self
+            .last_route
+            .filter(|n| self.route(*n) == Some((method, path)))
+        {
+            return n;
+        }
         let known = self
             .route_of
             .get(path)
-            .and_then(|methods| methods.iter().find(|(m, _)| &**m == method));
-        if let Some((_, n)) = known {
-            return *n;
-        }
-        let n = next(self.routes.len());
-        self.routes.push((method.into(), path.into()));
-        self.route_of
-            .entry(path.into())
-            .or_default()
-            .push((method.into(), n));
+            .and_then(|methods| methods.iter().find(|(m, _)| &**m == method))
+            .map(|(_, n)| *n);
+        let n = match known {
+            Some(n) => n,
+            None => {
+                let n = next(self.routes.len());
+                self.routes.push((method.into(), path.into()));
+                self.route_of
+                    .entry(path.into())
+                    .or_default()
+                    .push((method.into(), n));
+                n
+            }
+        };
+        self.last_route = Some(n);
         n
     }
 
@@ -192,5 +214,26 @@ mod tests {
             ..entries[0]
         };
         assert!(renumber.apply(&stray).is_none());
+    }
+
+    #[test]
+    fn a_name_keeps_its_number_in_runs_and_after_others() {
+        let mut names = Names::default();
+        let sequence = [
+            ("k1", "/a"),
+            ("k1", "/a"),
+            ("k2", "/b"),
+            ("k1", "/a"),
+            ("k2", "/a"),
+        ];
+        let numbered: Vec<(u32, u32)> = sequence
+            .iter()
+            .map(|(key, path)| {
+                let entry = names.number(&request(key, path));
+                (entry.key, entry.route)
+            })
+            .collect();
+        assert_eq!(numbered, [(0, 0), (0, 0), (1, 1), (0, 0), (1, 0)]);
+        assert_eq!((names.keys(), names.routes()), (2, 2));
     }
 }
