@@ -34,6 +34,19 @@ struct Queue {
     names: Names,
 }
 
+impl Queue {
+    /// Empties the queue, keeping the entries' room (but not four times
+    /// more than the last flush used, so one burst is not kept forever).
+    fn clear(&mut self) {
+        let used = self.entries.len();
+        self.entries.clear();
+        if self.entries.capacity() > 4 * used.max(1024) {
+            self.entries.shrink_to(used);
+        }
+        self.names = Names::default();
+    }
+}
+
 /// One thread's part of the buffer (or several threads', when there are
 /// more threads than shards). Aligned to its own cache lines, so that two
 /// workers' shards never share one.
@@ -41,6 +54,11 @@ struct Queue {
 #[repr(align(128))]
 struct Shard {
     queue: Mutex<Queue>,
+    /// The buffer the shard's last flush emptied, kept to take the next
+    /// one's entries: a worker's buffer then neither grows again after
+    /// each flush nor is freed by another thread (which sent its later
+    /// small allocations down malloc's slow path).
+    spare: Mutex<Queue>,
     /// Set by the first entry: the shard counts among those in use.
     used: AtomicBool,
 }
@@ -203,25 +221,25 @@ impl Shared {
     /// Everything buffered, taken out of every shard: the entries in one
     /// table of names.
     fn take(&self) -> (Vec<Numbered>, Names) {
-        let mut parts: Vec<Queue> = self
-            .shards
-            .iter()
-            .map(|shard| std::mem::take(&mut *lock(&shard.queue)))
-            .filter(|part| !part.entries.is_empty())
-            .collect();
-        if parts.len() <= 1 {
-            let part = parts.pop().unwrap_or_default();
-            return (Vec::from(part.entries), part.names);
-        }
         let mut names = Names::default();
-        let mut entries = Vec::with_capacity(parts.iter().map(|part| part.entries.len()).sum());
-        for part in &parts {
+        let mut entries = Vec::new();
+        for shard in self.shards.iter() {
+            let mut part = {
+                let mut queue = lock(&shard.queue);
+                if queue.entries.is_empty() {
+                    continue;
+                }
+                let spare = std::mem::take(&mut *lock(&shard.spare));
+                std::mem::replace(&mut *queue, spare)
+            };
             let renumber = names.absorb(&part.names);
             entries.extend(
                 part.entries
                     .iter()
                     .filter_map(|entry| renumber.apply(entry)),
             );
+            part.clear();
+            *lock(&shard.spare) = part;
         }
         (entries, names)
     }
@@ -313,5 +331,48 @@ impl Shared {
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn filled(entries: usize) -> Queue {
+        let mut queue = Queue::default();
+        let request = NewUsage {
+            key_id: "k",
+            method: "GET",
+            path: "/p",
+            status: 200,
+            duration_ms: 0,
+            created_at: datetime!(2026-11-24 7:00),
+        };
+        for _ in 0..entries {
+            let entry = queue.names.number(&request);
+            queue.entries.push_back(entry);
+        }
+        queue
+    }
+
+    #[test]
+    fn a_cleared_queue_keeps_the_room_its_flush_used() {
+        let mut queue = filled(10_000);
+        let room = queue.entries.capacity();
+        queue.clear();
+        assert!(queue.entries.is_empty() && queue.names.keys() == 0);
+        assert_eq!(queue.entries.capacity(), room);
+    }
+
+    #[test]
+    fn a_cleared_queue_gives_back_room_a_burst_left() {
+        let mut queue = filled(100_000);
+        queue.entries.truncate(2_000);
+        queue.clear();
+        assert!(queue.entries.capacity() < 10_000);
     }
 }
