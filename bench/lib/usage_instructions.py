@@ -127,7 +127,8 @@ class Host:
             argv = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--separate-threads=yes",
                     f"--callgrind-out-file={self.out}"] + argv
         self.log = os.path.join(work, f"host-{'on' if log_on else 'off'}-{'vg' if valgrind else 'native'}.log")
-        self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=open(self.log, "w"))
+        log_file = open(self.log, "w")  # the host logs (tracing) to stdout
+        self.proc = subprocess.Popen(argv, env=env, stdout=log_file, stderr=subprocess.STDOUT)
         deadline = time.time() + 120
         while True:
             try:
