@@ -552,3 +552,65 @@ async fn postgres_compresses_entries_with_lz4() {
     let expected = if lz4_built_in { "l" } else { "" };
     assert_eq!(column.method, expected, "lz4 built in: {lz4_built_in}");
 }
+
+both_backends!(
+    entries_recorded_while_flushes_run_are_all_written_once,
+    |backend: Backend| async move {
+        let options = UsageLogOptions {
+            capacity: 1_000_000,
+            flush_size: 5_000,
+            ..manual_flush()
+        };
+        let Some(host) = HostApp::new(backend, options) else {
+            return;
+        };
+        let alice = host.app.sign_up("Alice").await;
+        let (first, _) = host.key_of(&alice, "first").await;
+        let (second, _) = host.key_of(&alice, "second").await;
+        let at = host.app.clock.now();
+        let (threads, each) = (4, 50_000);
+        let recording = std::sync::atomic::AtomicUsize::new(threads);
+        // The flusher runs too (every 5,000 entries), and this test flushes
+        // on its own thread all the while: the shards are taken and given
+        // their spare buffers back under the recording threads' feet.
+        std::thread::scope(|scope| {
+            for thread in 0..threads {
+                let (usage, keys, recording) = (&host.usage, [&first, &second], &recording);
+                scope.spawn(move || {
+                    for i in 0..each {
+                        usage.record(&NewUsage {
+                            key_id: keys[(thread + i) % 2].as_str(),
+                            method: "GET",
+                            path: "/host/ping",
+                            status: 200,
+                            duration_ms: 1,
+                            created_at: at,
+                        });
+                    }
+                    recording.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                });
+            }
+            scope.spawn(|| {
+                while recording.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+                    host.usage.flush_now().unwrap();
+                }
+            });
+        });
+        host.usage.flush_now().unwrap();
+        let recorded = (threads * each) as u64;
+        assert_eq!(
+            (
+                host.usage.written(),
+                host.usage.dropped(),
+                host.usage.pending()
+            ),
+            (recorded, 0, 0)
+        );
+        let mut conn = host.app.db.pool.get().unwrap();
+        let calls: Option<i64> = usage_chunk::table
+            .select(diesel::dsl::sum(usage_chunk::calls))
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!(calls, Some(recorded as i64));
+    }
+);
