@@ -142,9 +142,14 @@ impl Shared {
         self.clock.now()
     }
 
+    /// The calling thread's shard.
+    fn thread_shard(&self) -> &Shard {
+        &self.shards[thread_number() % self.shards.len()]
+    }
+
     /// The calling thread's shard, counted in use from its first entry.
     fn my_shard(&self) -> &Shard {
-        let shard = &self.shards[thread_number() % self.shards.len()];
+        let shard = self.thread_shard();
         if !shard.used.load(Ordering::Relaxed) && !shard.used.swap(true, Ordering::Relaxed) {
             self.in_use.fetch_add(1, Ordering::Relaxed);
         }
@@ -204,8 +209,7 @@ impl Shared {
     /// recording threads' shares.
     fn requeue(&self, rest: &[Numbered], names: &Names) {
         let capacity = self.share(self.options.capacity);
-        let shard = &self.shards[thread_number() % self.shards.len()];
-        let mut queue = lock(&shard.queue);
+        let mut queue = lock(&self.thread_shard().queue);
         let overflow = (queue.entries.len() + rest.len()).saturating_sub(capacity);
         let kept = rest.len().saturating_sub(overflow);
         self.dropped
@@ -294,9 +298,9 @@ impl Shared {
         Ok(batch.len())
     }
 
-    /// The flusher thread: wait for a shard's share of `flush_size`, the interval or stop;
-    /// write; repeat. After a failed write it waits a whole interval before
-    /// retrying. On stop, one last flush.
+    /// The flusher thread: wait for a shard's share of `flush_size`, the
+    /// interval or stop; write; repeat. After a failed write it waits a
+    /// whole interval before retrying. On stop, one last flush.
     pub(super) fn run_flusher(&self) {
         let mut reported_drops = 0;
         let mut failed = false;

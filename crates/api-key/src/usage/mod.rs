@@ -16,9 +16,10 @@
 //!
 //! What a crash loses: the entries still in the buffer, that is at most
 //! one flush interval of traffic (default 2 s) and never more than about
-//! the capacity (default 100,000 entries). The log is statistics, not billing:
-//! the counters that admit requests (`remaining`, rate limits and their
-//! `requestCount`) are written synchronously by verify and lose nothing.
+//! the capacity (default 100,000 entries). The log is statistics, not
+//! billing: the counters that admit requests (`remaining`, rate limits
+//! and their `requestCount`) are written synchronously by verify and lose
+//! nothing.
 //! (Keys with nothing to charge have their `usageCount`/`lastRequest`
 //! written in batches too, see [`crate::counters`].)
 //!
@@ -83,9 +84,10 @@ impl Default for UsageLogOptions {
     fn default() -> Self {
         Self {
             // 28 bytes an entry (key ids and routes are stored once per
-            // flush): under 3 MiB when full. Statements of 50,000 entries
-            // grew the heap (bench/RESULTS.md); of 10,000, about 160 KiB of
-            // JSON each.
+            // flush): under 3 MiB when full, plus the room each shard's
+            // spare buffer keeps from its last flush. Statements of 50,000
+            // entries grew the heap (bench/RESULTS.md); of 10,000, about
+            // 160 KiB of JSON each.
             capacity: 100_000,
             batch_size: 10_000,
             flush_size: 50_000,
