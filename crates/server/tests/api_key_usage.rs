@@ -15,7 +15,6 @@ use common::both_backends;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use latchkey_api_key::db::usage::usage_chunk;
-use latchkey_api_key::db::usage::NewUsage;
 use latchkey_api_key::usage::UsageLogOptions;
 use latchkey_api_key::{ApiKeyOptions, ApiKeys};
 use latchkey_session::db::Backend;
@@ -159,18 +158,12 @@ both_backends!(
         // thread t records the times t, t + 4, t + 8, … ms for both keys.
         std::thread::scope(|scope| {
             for thread in 0..4 {
-                let (usage, keys) = (&host.usage, [&first, &second]);
+                let (host, keys) = (&host, [&first, &second]);
                 scope.spawn(move || {
                     for i in 0..25 {
                         for key in keys {
-                            usage.record(&NewUsage {
-                                key_id: key.as_str(),
-                                method: "GET",
-                                path: "/host/ping",
-                                status: 200,
-                                duration_ms: 1,
-                                created_at: t0 + time::Duration::milliseconds(thread + 4 * i),
-                            });
+                            let at = t0 + time::Duration::milliseconds(thread + 4 * i);
+                            host.record_ping(key, at);
                         }
                     }
                 });
@@ -575,17 +568,10 @@ both_backends!(
         // their spare buffers back under the recording threads' feet.
         std::thread::scope(|scope| {
             for thread in 0..threads {
-                let (usage, keys, recording) = (&host.usage, [&first, &second], &recording);
+                let (host, keys, recording) = (&host, [&first, &second], &recording);
                 scope.spawn(move || {
                     for i in 0..each {
-                        usage.record(&NewUsage {
-                            key_id: keys[(thread + i) % 2].as_str(),
-                            method: "GET",
-                            path: "/host/ping",
-                            status: 200,
-                            duration_ms: 1,
-                            created_at: at,
-                        });
+                        host.record_ping(keys[(thread + i) % 2], at);
                     }
                     recording.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
                 });

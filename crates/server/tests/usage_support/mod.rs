@@ -8,11 +8,13 @@ use std::sync::Arc;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::{web, App, HttpResponse};
+use latchkey_api_key::db::usage::NewUsage;
 use latchkey_api_key::usage::{UsageLog, UsageLogOptions};
 use latchkey_api_key::{ApiKeyOptions, VerifiedKey};
 use latchkey_session::db::Backend;
 use latchkey_session::{time_format, Clock, ManualClock};
 use serde_json::json;
+use time::PrimitiveDateTime;
 
 use crate::common::{Answer, TestApp, TestUser};
 use crate::manage::BASE;
@@ -138,6 +140,20 @@ impl HostApp {
     /// `GET /api-key/stats` as this bearer (or nobody).
     pub async fn stats(&self, bearer: Option<&str>) -> Answer {
         self.app.get(&format!("{BASE}/stats"), bearer).await
+    }
+
+    /// Records `GET /host/ping` (200, 1 ms) with this key at `at` straight
+    /// into the log, as the middleware would (for tests that record from
+    /// several threads).
+    pub fn record_ping(&self, key_id: &str, at: PrimitiveDateTime) {
+        self.usage.record(&NewUsage {
+            key_id,
+            method: "GET",
+            path: "/host/ping",
+            status: 200,
+            duration_ms: 1,
+            created_at: at,
+        });
     }
 
     /// The clock's time as the API writes it.
