@@ -29,44 +29,29 @@ pairs and the spread.
 RESULTS.md, "Idle vCPUs and the tail"). Needs wrk.
 """
 import argparse
-import glob
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from driver import RELEASE, start_wakers  # noqa: E402  (bench/lib, beside this script)
-from usage_instructions import FLUSHER_THREAD, Db, Host, make_keys, on_cpu, wait_rows  # noqa: E402
+from usage_instructions import (FLUSHER_THREAD, Db, Host, make_keys, run_wrk, threads_cpu,  # noqa: E402
+                                wait_rows, write_keys)
 
-LUA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "wrk", "verify.lua")
 KEY_COUNT = {"a": 1, "c": 1000}
 
 
 def process_cpu(pid):
     """CPU seconds of a process so far: (every thread, the usage flusher)."""
-    total = flusher = 0.0
-    for task in glob.glob(f"/proc/{pid}/task/*"):
-        cpu = on_cpu(f"{task}/schedstat")
-        total += cpu
-        try:
-            if open(f"{task}/comm").read().strip() == FLUSHER_THREAD:
-                flusher += cpu
-        except OSError:
-            pass
-    return total, flusher
+    threads = threads_cpu(pid)
+    return sum(cpu for _, cpu in threads), sum(cpu for comm, cpu in threads if comm == FLUSHER_THREAD)
 
 
 def wrk(port, keys_file, seconds):
-    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", LUA, f"http://127.0.0.1:{port}/api/ping",
-                          "--", "header", keys_file, '"pong":true'], capture_output=True, text=True)
-    line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH ")), None)
-    if line is None:
-        raise SystemExit("wrk printed no BENCH line:\n" + out.stdout + out.stderr)
-    bench = json.loads(line.split(" ", 1)[1])
+    """Answers admitted under run_wrk; any other answer stops the run."""
+    bench = run_wrk(port, keys_file, seconds)
     if bench["bad_status"] or bench["bad_body"]:
         raise SystemExit(f"wrk saw {bench['bad_status']} bad statuses and {bench['bad_body']} bad bodies")
     return bench["ok"]
@@ -77,10 +62,7 @@ def run(args, backend, case, log_on, work, tag):
     host = None
     try:
         host = Host(args.binary, db, log_on, work, valgrind=False)
-        keys = make_keys(host, [case], KEY_COUNT[case])
-        keys_file = os.path.join(work, f"keys-{tag}.txt")
-        with open(keys_file, "w") as f:
-            f.write("\n".join(keys[case]) + "\n")
+        keys_file = write_keys(work, tag, make_keys(host, [case], KEY_COUNT[case])[case])
         warm = wrk(host.port, keys_file, 1)
         if log_on:
             wait_rows(db, warm)

@@ -63,6 +63,7 @@ BODIES = {
     "c": ({"remaining": HUGE, "rateLimitEnabled": False}, 100),
 }
 FLUSHER_THREAD = "latchkey-usage-"  # comm is cut at 15 characters
+LUA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "wrk", "verify.lua")
 
 
 def on_cpu(schedstat):
@@ -147,13 +148,10 @@ class Host:
 
     def flusher_cpu(self):
         """CPU seconds of the usage flusher thread."""
-        for task in glob.glob(f"/proc/{self.proc.pid}/task/*"):
-            try:
-                if open(f"{task}/comm").read().strip() == FLUSHER_THREAD:
-                    return on_cpu(f"{task}/schedstat")
-            except OSError:
-                pass
-        raise SystemExit("no usage flusher thread in the host process")
+        cpus = [cpu for comm, cpu in threads_cpu(self.proc.pid) if comm == FLUSHER_THREAD]
+        if not cpus:
+            raise SystemExit("no usage flusher thread in the host process")
+        return sum(cpus)
 
     def stop(self):
         self.proc.terminate()
@@ -299,9 +297,40 @@ def measure_instructions(args, log_on, work):
         db.drop()
 
 
+def threads_cpu(pid):
+    """(name, CPU seconds so far) of each live thread of a process."""
+    threads = []
+    for task in glob.glob(f"/proc/{pid}/task/*"):
+        try:
+            comm = open(f"{task}/comm").read().strip()
+        except OSError:
+            continue  # the thread ended
+        threads.append((comm, on_cpu(f"{task}/schedstat")))
+    return threads
+
+
 def process_cpu(pid):
     """CPU seconds of a process's live threads."""
-    return sum(on_cpu(path) for path in glob.glob(f"/proc/{pid}/task/*/schedstat"))
+    return sum(cpu for _, cpu in threads_cpu(pid))
+
+
+def write_keys(work, tag, keys):
+    """A keys file for bench/wrk/verify.lua (one full key a line); its path."""
+    path = os.path.join(work, f"keys-{tag}.txt")
+    with open(path, "w") as f:
+        f.write("\n".join(keys) + "\n")
+    return path
+
+
+def run_wrk(port, keys_file, seconds):
+    """wrk on the host's GET /api/ping (2 threads, 32 connections, every
+    answer checked by bench/wrk/verify.lua); its BENCH figures."""
+    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", LUA, f"http://127.0.0.1:{port}/api/ping",
+                          "--", "header", keys_file, '"pong":true'], capture_output=True, text=True)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH ")), None)
+    if line is None:
+        raise SystemExit("wrk printed no BENCH line:\n" + out.stdout + out.stderr)
+    return json.loads(line.split(" ", 1)[1])
 
 
 def measure_flush_cpu(args, log_on, work):
@@ -358,23 +387,16 @@ def measure_contention(args, log_on, work):
     try:
         host = Host(args.binary, db, log_on, work, valgrind=False)
         case = args.contention_case
-        keys = make_keys(host, [case])
-        keys_file = os.path.join(work, f"keys-{case}.txt")
-        with open(keys_file, "w") as f:
-            f.write("\n".join(keys[case]) + "\n")
+        keys_file = write_keys(work, case, make_keys(host, [case])[case])
         perf_out = os.path.join(work, f"perf-{'on' if log_on else 'off'}.txt")
         perf = subprocess.Popen(["perf", "stat", "-x", ",", "-o", perf_out, "-e",
                                  "syscalls:sys_enter_clock_nanosleep,task-clock", "-p", str(host.proc.pid)])
         time.sleep(0.5)
-        lua = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "wrk", "verify.lua")
-        wrk = subprocess.run(["wrk", "-t2", "-c32", f"-d{args.contention}s", "-s", lua,
-                              f"http://127.0.0.1:{host.port}/api/ping", "--", "header", keys_file, '"pong":true'],
-                             capture_output=True, text=True)
+        bench = run_wrk(host.port, keys_file, args.contention)
         if log_on:
             time.sleep(1.5)  # the last batch's flush belongs to these requests
         perf.send_signal(2)
         perf.wait()
-        bench = json.loads(next(l for l in wrk.stdout.splitlines() if l.startswith("BENCH ")).split(" ", 1)[1])
         sleeps = cpu_ms = 0.0
         for line in open(perf_out):
             fields = line.split(",")
