@@ -42,7 +42,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{middleware, web};
 
-pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use clock::{unix_millis, Clock, ManualClock, SharedClock, SystemClock};
 pub use config::AuthConfig;
 pub use error::{AuthError, StorageError};
 pub use extract::{AuthenticatedUser, CurrentSession, MaybeSession};

@@ -21,7 +21,6 @@ use crate::sync::lock;
 
 use latchkey_session::db::DbPool;
 use latchkey_session::{SharedClock, StorageError};
-use time::PrimitiveDateTime;
 
 use super::UsageLogOptions;
 use crate::db::queries::usage as queries;
@@ -138,8 +137,9 @@ impl Shared {
         }
     }
 
-    pub(super) fn now(&self) -> PrimitiveDateTime {
-        self.clock.now()
+    /// The log's clock, as milliseconds since the Unix epoch.
+    pub(super) fn now_unix_millis(&self) -> i64 {
+        self.clock.now_unix_millis()
     }
 
     /// The calling thread's shard.

@@ -8,9 +8,9 @@ use std::task::{Context, Poll};
 use actix_web::body::MessageBody;
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{Error, HttpMessage};
+use latchkey_session::clock::unix_millis;
 
 use super::UsageLog;
-use crate::db::usage::codec::nanos_between;
 use crate::db::usage::NewUsage;
 use crate::extract::VerifiedKey;
 
@@ -101,14 +101,14 @@ where
         // key in the request's extensions, with the clock's reading when
         // the verify began: the request's time, and where its response
         // time counts from. So a logged request costs one clock read, and
-        // any other none. (An `Err` here is a failure of an inner
-        // middleware, with no request to read.)
+        // any other none. It is read as Unix milliseconds: building a
+        // calendar date was half the read's instructions. (An `Err` here is
+        // a failure of an inner middleware, with no request to read.)
         if let Ok(res) = &result {
             let request = res.request();
             if let Some(verified) = request.extensions().get::<VerifiedKey>() {
                 let at = verified.verified_at;
-                let nanos = nanos_between(at, this.log.shared.now()).unwrap_or(0);
-                let millis = (nanos / 1_000_000).max(0);
+                let millis = (this.log.shared.now_unix_millis() - unix_millis(at)).max(0);
                 this.log.record(&NewUsage {
                     key_id: verified.key.id.as_str(),
                     method: request.method().as_str(),

@@ -46,10 +46,10 @@ fn nanos(from: PrimitiveDateTime, to: PrimitiveDateTime) -> Result<i64, CodecErr
 }
 
 /// Nanoseconds from `from` to `to`; `None` beyond an `i64`'s (292 years).
-pub fn nanos_between(from: PrimitiveDateTime, to: PrimitiveDateTime) -> Option<i64> {
-    // Nearly always the two are of one day (a chunk's entries, a request's
-    // start and end): then the times of day suffice, without `time`'s
-    // calendar arithmetic (a tenth of a flush's instructions).
+pub(crate) fn nanos_between(from: PrimitiveDateTime, to: PrimitiveDateTime) -> Option<i64> {
+    // Nearly always the two are of one day (a chunk's entries): then the
+    // times of day suffice, without `time`'s calendar arithmetic (a tenth
+    // of a flush's instructions).
     if from.date() == to.date() {
         return Some(day_nanos(to) - day_nanos(from));
     }
