@@ -72,11 +72,16 @@ impl Drop for Outage {
     }
 }
 
-/// Ends every connection to `database` (what a server restart does).
+/// Ends every connection to `database` (what a server restart does), and
+/// returns once each backend has exited (PostgreSQL 14+ waits, given a
+/// timeout): by then its goodbye is in the client's socket, where the
+/// pool's check-out looks. Without the wait, on a loaded machine a request
+/// could take a connection whose backend had not yet gone, and the test
+/// saw a 503 instead of the case it names.
 fn terminate_backends(admin: &mut PgConnection, database: &str) {
     admin
         .batch_execute(&format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity \
              WHERE datname = '{database}' AND pid <> pg_backend_pid()"
         ))
         .unwrap();
