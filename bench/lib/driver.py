@@ -630,7 +630,8 @@ def backend_notes(kind, summary, args):
     cost = usage_log_cost(summary)
     if cost:
         lines.append("Usage log cost on the host route (req/s with the log ÷ without it, the same case and round, "
-                     "median of the rounds): " + "; ".join(
+                     "median of the rounds; one pair a round, on a database the round's other runs share, whose state "
+                     "moves either side by several percent: `bench/lib/usage_cost.py --together` prices the log): " + "; ".join(
                          f"({case}) {(1 - ratio) * 100:+.1f}% (rounds: " + ", ".join(f"{(1 - x) * 100:+.1f}%" for x in per) + ")"
                          for case, ratio, per in cost) + ". Positive: the log makes the route slower by that much.")
     slow = [r for r in summary["rows"] if r["over_2s"]]
@@ -724,12 +725,18 @@ def write_results(path, info, args, results, argv):
         f.write(text.rstrip("\n") + "\n")
 
 
+def on_cores(argv, cpus):
+    """`argv` run on `cpus` only (all of them when None), every thread of
+    it: through taskset, which execs the command (same pid), rather than a
+    preexec_fn, which is not safe when the caller forks from threads."""
+    return ["taskset", "-c", ",".join(str(cpu) for cpu in sorted(cpus))] + argv if cpus else argv
+
+
 def start_wakers():
     """One `ceiling awake` per core, pinned to it (`--awake`)."""
     wakers = []
     for cpu in sorted(os.sched_getaffinity(0)):
-        wakers.append(subprocess.Popen([os.path.join(RELEASE, "latchkey-bench-ceiling"), "awake"],
-                                       preexec_fn=lambda cpu=cpu: os.sched_setaffinity(0, {cpu})))
+        wakers.append(subprocess.Popen(on_cores([os.path.join(RELEASE, "latchkey-bench-ceiling"), "awake"], {cpu})))
     log(f"bench: --awake: a 1 ms waker pinned to each of {len(wakers)} cores")
     return wakers
 

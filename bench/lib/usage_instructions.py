@@ -53,7 +53,7 @@ import tempfile
 import threading
 import time
 
-from driver import free_port  # bench/lib/driver.py, beside this script
+from driver import free_port, on_cores  # bench/lib/driver.py, beside this script
 
 SECRET = "usage-instr-server-secret-0123456789abcdef"
 HUGE = 1_000_000_000
@@ -115,7 +115,7 @@ class Db:
 class Host:
     """The example host app, under callgrind or native."""
 
-    def __init__(self, binary, db, log_on, work, valgrind):
+    def __init__(self, binary, db, log_on, work, valgrind, cpus=None):
         self.port = free_port()
         self.out = os.path.join(work, f"callgrind-{'on' if log_on else 'off'}.out")
         env = dict(os.environ, DATABASE_URL=db.url, LATCHKEY_SECRET="usage-instr-auth-secret-0123456789abcdef-01",
@@ -129,7 +129,9 @@ class Host:
                     f"--callgrind-out-file={self.out}"] + argv
         self.log = os.path.join(work, f"host-{'on' if log_on else 'off'}-{'vg' if valgrind else 'native'}.log")
         log_file = open(self.log, "w")  # the host logs (tracing) to stdout
-        self.proc = subprocess.Popen(argv, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        # With `cpus`, every thread of the host (and so actix's worker
+        # count, which follows the process's affinity) is held to them.
+        self.proc = subprocess.Popen(on_cores(argv, cpus), env=env, stdout=log_file, stderr=subprocess.STDOUT)
         deadline = time.time() + 120
         while True:
             try:
@@ -137,6 +139,7 @@ class Host:
                 break
             except OSError:
                 if time.time() > deadline or self.proc.poll() is not None:
+                    self.proc.kill()  # the caller has no Host to stop
                     raise SystemExit("the host app did not start; see " + self.log)
                 time.sleep(0.2)
 
@@ -322,11 +325,12 @@ def write_keys(work, tag, keys):
     return path
 
 
-def run_wrk(port, keys_file, seconds):
+def run_wrk(port, keys_file, seconds, cpus=None):
     """wrk on the host's GET /api/ping (2 threads, 32 connections, every
-    answer checked by bench/wrk/verify.lua); its BENCH figures."""
-    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", LUA, f"http://127.0.0.1:{port}/api/ping",
-                          "--", "header", keys_file, '"pong":true'], capture_output=True, text=True)
+    answer checked by bench/wrk/verify.lua); its BENCH figures. With `cpus`,
+    wrk runs on those cores only."""
+    out = subprocess.run(on_cores(["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", LUA, f"http://127.0.0.1:{port}/api/ping",
+                                   "--", "header", keys_file, '"pong":true'], cpus), capture_output=True, text=True)
     line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH ")), None)
     if line is None:
         raise SystemExit("wrk printed no BENCH line:\n" + out.stdout + out.stderr)
