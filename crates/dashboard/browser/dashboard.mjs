@@ -239,9 +239,18 @@ try {
     await keysView.getByRole("button", { name: "Usage of ci-deploy" }).click();
     await usageView.getByRole("heading", { name: "Usage of ci-deploy" }).waitFor();
     // The usage log is written about once a second: refresh until it is.
+    // The table, the chart and the figures are three reads, and a flush can
+    // land between them (the table saw 3 rows, the chart none): wait until
+    // every one of them has all 3 requests.
+    const caption = usageView.locator("#usage-chart-caption");
+    const summary = usageView.locator("#usage-summary");
+    const allShown = async () =>
+      (await usageView.locator("#usage-body tr").count()) >= 3
+      && ((await caption.textContent()) ?? "").includes("3 requests")
+      && ((await summary.textContent()) ?? "").includes("Logged requests3");
     const until = Date.now() + 15000;
-    while ((await usageView.locator("#usage-body tr").count()) < 3) {
-      check(Date.now() < until, "the 3 requests never appeared in the usage table");
+    while (!(await allShown())) {
+      check(Date.now() < until, "the 3 requests never appeared in the usage table, chart and figures");
       await new Promise((r) => setTimeout(r, 500));
       await usageView.getByRole("button", { name: "Refresh" }).click();
     }
