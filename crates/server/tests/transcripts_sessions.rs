@@ -30,6 +30,44 @@ fn every_transcript_loads() {
     assert_eq!(files, 11, "the reference has 11 transcript groups");
 }
 
+/// The copy in this repository is byte for byte the shared reference, when
+/// the clone sits beside `shared/` (else there is nothing to compare with).
+#[test]
+fn the_repository_copy_of_the_transcripts_matches_the_shared_reference() {
+    let Some(shared) = transcript::shared_transcripts_dir() else {
+        eprintln!(
+            "NOTE: ../shared/reference/transcripts is not beside this clone; \
+             the repository's copy of the transcripts was not compared with it"
+        );
+        return;
+    };
+    let copy = transcript::transcripts_dir();
+    let names = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".json"))
+            .collect();
+        names.sort();
+        names
+    };
+    let files = names(&shared);
+    assert_eq!(
+        names(&copy),
+        files,
+        "the transcripts of {}",
+        shared.display()
+    );
+    for name in files {
+        assert!(
+            std::fs::read(copy.join(&name)).unwrap() == std::fs::read(shared.join(&name)).unwrap(),
+            "{name} differs from {}: copy the shared transcripts into {} again",
+            shared.display(),
+            copy.display()
+        );
+    }
+}
+
 both_backends!(sessions_json_replays, |backend: Backend| async move {
     let app = test_app!(backend);
     let mut replay = Replayer::new(&app);

@@ -77,28 +77,41 @@ use super::{Answer, TestApp};
 pub const USER_AGENT: &str = "latchkey-conformance/1";
 
 /// The reference transcripts' folder: `$LATCHKEY_REFERENCE_DIR` (the
-/// `reference` folder or its `transcripts` subfolder), else
-/// `<repo>/../shared/reference/transcripts`.
+/// `reference` folder or its `transcripts` subfolder) when set, else the
+/// copy in `crates/server/tests/reference/transcripts`, so that a clone
+/// anywhere runs them. [`shared_transcripts_dir`] is where that copy comes
+/// from; `transcripts_sessions.rs` checks the two are the same.
 ///
 /// # Panics
 /// When the folder does not exist: the conformance tests must not pass vacuously.
 pub fn transcripts_dir() -> PathBuf {
-    let base = match std::env::var_os("LATCHKEY_REFERENCE_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference"),
-    };
-    let dir = if base.join("transcripts").is_dir() {
-        base.join("transcripts")
-    } else {
-        base.clone()
+    let dir = match std::env::var_os("LATCHKEY_REFERENCE_DIR") {
+        Some(base) => {
+            let base = PathBuf::from(base);
+            if base.join("transcripts").is_dir() {
+                base.join("transcripts")
+            } else {
+                base
+            }
+        }
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/transcripts"),
     };
     assert!(
         dir.join("sessions.json").is_file(),
-        "reference transcripts not found at {} (set LATCHKEY_REFERENCE_DIR to the \
+        "reference transcripts not found at {} (LATCHKEY_REFERENCE_DIR names the \
          shared/reference folder)",
-        base.display()
+        dir.display()
     );
     dir
+}
+
+/// The project's shared reference transcripts (`<repo>/../shared/reference/
+/// transcripts`), the source of the copy in this repository; `None` in a
+/// clone that does not sit beside `shared/`.
+pub fn shared_transcripts_dir() -> Option<PathBuf> {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/transcripts");
+    dir.is_dir().then_some(dir)
 }
 
 /// One request/response pair of a transcript.
