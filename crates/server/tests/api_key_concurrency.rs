@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::both_backends;
 use common::keys::{burst, burst_of, insert_key, stored};
+use latchkey_api_key::rate_limits::{from_column, to_column, RateWindow};
 use latchkey_session::db::Backend;
 use serde_json::{json, Value};
 
@@ -181,45 +182,105 @@ fn start_server(database_url: &str) -> Server {
     server
 }
 
-#[actix_web::test]
-async fn two_server_processes_never_overspend_postgres() {
-    let app = test_app!(Backend::Postgres);
-    let (key, _) = insert_key(&app, "o", |k| {
-        k.remaining = Some(100);
-        k.rate_limit_enabled = Some(false);
-    });
-    let servers = [start_server(&app.db.url), start_server(&app.db.url)];
-    let ports: Vec<u16> = servers.iter().map(|s| s.port).collect();
-    let body = json!({ "key": key.expose() }).to_string();
-    let threads: Vec<_> = (0..30)
-        .map(|t| {
-            let (ports, body) = (ports.clone(), body.clone());
-            std::thread::spawn(move || {
-                (0..10)
-                    .map(|i| {
-                        let port = ports[(t + i) % ports.len()];
-                        let headers = [
-                            ("content-type", "application/json"),
-                            ("x-latchkey-server-secret", common::SERVER_SECRET),
-                        ];
-                        let (status, text) =
-                            http(port, "POST", "/api/auth/api-key/verify", &headers, &body)
-                                .expect("server answers");
-                        assert_eq!(status, 200, "{text}");
-                        serde_json::from_str::<Value>(&text).unwrap()
-                    })
-                    .collect::<Vec<_>>()
+both_backends!(
+    /// Two `latchkey` processes on one database (a PostgreSQL server, or
+    /// one SQLite file) share every budget: `remaining`, better-auth's
+    /// rate limit and latchkey's windows each admit exactly their budget,
+    /// wherever the requests land.
+    two_server_processes_never_overspend,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        let (used_up, _) = insert_key(&app, "o", |k| {
+            k.remaining = Some(100);
+            k.rate_limit_enabled = Some(false);
+        });
+        let (limited, _) = insert_key(&app, "o", |k| {
+            k.rate_limit_max = Some(60);
+            k.rate_limit_time_window = Some(3_600_000);
+        });
+        let (windowed, _) = insert_key(&app, "o", |k| {
+            k.rate_limit_time_window = None;
+            k.rate_limit_max = None;
+            k.rate_limits = to_column(&[
+                RateWindow::new(60_000, 80),
+                RateWindow::new(3_600_000, 45),
+                RateWindow::new(86_400_000, 90),
+            ]);
+        });
+        let servers = [start_server(&app.db.url), start_server(&app.db.url)];
+        let ports: Vec<u16> = servers.iter().map(|s| s.port).collect();
+        let bodies: Vec<String> = [&used_up, &limited, &windowed]
+            .iter()
+            .map(|key| json!({ "key": key.expose() }).to_string())
+            .collect();
+        // 30 threads × 30 requests: each key asked 300 times, its requests
+        // alternating between the two processes.
+        let threads: Vec<_> = (0..30)
+            .map(|t| {
+                let (ports, bodies) = (ports.clone(), bodies.clone());
+                std::thread::spawn(move || {
+                    (0..30)
+                        .map(|i| {
+                            let port = ports[(t + i) % ports.len()];
+                            let key = (t + i / 2) % bodies.len();
+                            let headers = [
+                                ("content-type", "application/json"),
+                                ("x-latchkey-server-secret", common::SERVER_SECRET),
+                            ];
+                            let (status, text) = http(
+                                port,
+                                "POST",
+                                "/api/auth/api-key/verify",
+                                &headers,
+                                &bodies[key],
+                            )
+                            .expect("server answers");
+                            assert_eq!(status, 200, "{text}");
+                            (key, serde_json::from_str::<Value>(&text).unwrap())
+                        })
+                        .collect::<Vec<_>>()
+                })
             })
-        })
-        .collect();
-    let answers: Vec<Value> = threads
-        .into_iter()
-        .flat_map(|t| t.join().unwrap())
-        .collect();
-    assert_eq!(answers.len(), 300);
-    assert_eq!(count(&answers, None), 100);
-    assert_eq!(count(&answers, Some("USAGE_EXCEEDED")), 200);
-    let row = stored(&app, &key).unwrap();
-    assert_eq!(row.remaining, Some(0));
-    assert_eq!((row.usage_count, row.request_count), (100, Some(0)));
-}
+            .collect();
+        let mut answers: [Vec<Value>; 3] = Default::default();
+        for (key, answer) in threads.into_iter().flat_map(|t| t.join().unwrap()) {
+            answers[key].push(answer);
+        }
+        let [used_up_answers, limited_answers, windowed_answers] = &answers;
+        assert_eq!(answers.iter().map(Vec::len).sum::<usize>(), 900);
+
+        assert_eq!(count(used_up_answers, None), 100);
+        assert_eq!(
+            count(used_up_answers, Some("USAGE_EXCEEDED")),
+            used_up_answers.len() - 100
+        );
+        let row = stored(&app, &used_up).unwrap();
+        assert_eq!(row.remaining, Some(0));
+        assert_eq!((row.usage_count, row.request_count), (100, Some(0)));
+
+        assert_eq!(count(limited_answers, None), 60);
+        assert_eq!(
+            count(limited_answers, Some("RATE_LIMITED")),
+            limited_answers.len() - 60
+        );
+        let row = stored(&app, &limited).unwrap();
+        assert_eq!((row.usage_count, row.request_count), (60, Some(60)));
+
+        // The tightest window (45 an hour) is the budget; a refused request
+        // counts in none of the three.
+        assert_eq!(count(windowed_answers, None), 45);
+        assert_eq!(
+            count(windowed_answers, Some("RATE_LIMITED")),
+            windowed_answers.len() - 45
+        );
+        let row = stored(&app, &windowed).unwrap();
+        assert_eq!(row.usage_count, 45);
+        // The processes read the system clock: every window opened with the
+        // first request, seconds ago, and holds its 45 admissions.
+        let counts: Vec<_> = from_column(row.rate_limits.as_deref())
+            .iter()
+            .map(|w| w.count)
+            .collect();
+        assert_eq!(counts, [Some(45); 3]);
+    }
+);
