@@ -102,10 +102,10 @@ impl StoredWindow {
     }
 }
 
-/// A UTC time in milliseconds since the Unix epoch (how window starts are stored).
-pub fn epoch_ms(at: PrimitiveDateTime) -> i64 {
-    (at.assume_utc().unix_timestamp_nanos() / 1_000_000) as i64
-}
+/// A UTC time in milliseconds since the Unix epoch (how window starts are
+/// stored): the session crate's [`unix_millis`](latchkey_session::clock::unix_millis),
+/// a few integer operations rather than `time`'s calendar arithmetic.
+pub use latchkey_session::clock::unix_millis as epoch_ms;
 
 /// The column text for a key's windows, with no state yet; `None` (no
 /// windows) for an empty list.
