@@ -41,7 +41,8 @@ fn the_repository_copy_of_the_transcripts_matches_the_shared_reference() {
         );
         return;
     };
-    let copy = transcript::transcripts_dir();
+    // The copy itself, whatever LATCHKEY_REFERENCE_DIR replays.
+    let copy = transcript::repository_transcripts_dir();
     let names = |dir: &std::path::Path| {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()

@@ -94,7 +94,7 @@ pub fn transcripts_dir() -> PathBuf {
                 base
             }
         }
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/transcripts"),
+        None => repository_transcripts_dir(),
     };
     assert!(
         dir.join("sessions.json").is_file(),
@@ -103,6 +103,11 @@ pub fn transcripts_dir() -> PathBuf {
         dir.display()
     );
     dir
+}
+
+/// The copy of the reference transcripts kept in this repository.
+pub fn repository_transcripts_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/transcripts")
 }
 
 /// The project's shared reference transcripts (`<repo>/../shared/reference/
