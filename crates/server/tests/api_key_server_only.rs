@@ -222,6 +222,13 @@ both_backends!(update_server_only_fields, |backend: Backend| async move {
         &update(json!({"remaining": 0})).await,
         "[body.remaining] Too small: expected number to be >=1",
     );
+    // As on create: a refill of nothing would let a used-up key through.
+    for amount in [0, -5] {
+        assert_validation(
+            &update(json!({"refillAmount": amount, "refillInterval": 1000})).await,
+            "[body.refillAmount] Too small: expected number to be >=1",
+        );
+    }
     assert_error(
         &update(json!({"refillAmount": 3})).await,
         400,

@@ -8,7 +8,7 @@ mod common;
 
 use actix_web::http::StatusCode;
 use common::both_backends;
-use common::keys::{insert_key, stored};
+use common::keys::{burst, insert_key, stored};
 use latchkey_api_key::PlainKey;
 use latchkey_session::db::Backend;
 use serde_json::json;
@@ -219,6 +219,35 @@ both_backends!(
         assert!(refilled.json["key"]["lastRefillAt"].is_string());
         assert_eq!(app.verify(&key).await.json["key"]["remaining"], json!(0));
         assert_eq!(refusal(&app.verify(&key).await), "USAGE_EXCEEDED");
+    }
+);
+
+both_backends!(
+    a_stored_refill_of_nothing_never_admits_a_used_up_key,
+    |backend: Backend| async move {
+        // The API refuses a refillAmount under 1, but a row can hold one
+        // (written by hand or by another program): its refill must not
+        // admit, one verify at a time or in a burst (PostgreSQL charges
+        // concurrent verifies in shared statements).
+        let app = test_app!(backend);
+        for amount in [0, -3] {
+            let (key, _) = insert_key(&app, "o", |k| {
+                k.remaining = Some(0);
+                k.refill_amount = Some(amount);
+                k.refill_interval = Some(1000);
+                k.rate_limit_enabled = Some(false);
+            });
+            app.clock.advance(Duration::milliseconds(5_000));
+            assert_eq!(refusal(&app.verify(&key).await), "USAGE_EXCEEDED");
+            let admitted = burst(&app, &key, 20)
+                .await
+                .iter()
+                .filter(|a| a["valid"] == json!(true))
+                .count();
+            assert_eq!(admitted, 0, "refillAmount {amount}");
+            let row = stored(&app, &key).unwrap();
+            assert_eq!((row.remaining, row.usage_count), (Some(0), 0));
+        }
     }
 );
 

@@ -219,7 +219,8 @@ pub fn parse_update(body: &JsonBody) -> Result<UpdateRequest, ApiKeyError> {
     let name = v.string("name").value();
     let enabled = v.boolean("enabled").value();
     let remaining = int_field(&mut v, "remaining", Some(1.0));
-    let refill_amount = int_field(&mut v, "refillAmount", None);
+    // As on create: a refill of nothing would admit a used-up key.
+    let refill_amount = int_field(&mut v, "refillAmount", Some(1.0));
     let refill_interval = int_field(&mut v, "refillInterval", None);
     let metadata = match v.raw("metadata") {
         Field::Absent => None,

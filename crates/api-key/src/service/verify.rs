@@ -85,7 +85,7 @@ fn ms(n: Option<i32>) -> Duration {
 /// Whether `refillInterval` has passed since the last refill.
 fn refill_due(key: &ApiKey, now: PrimitiveDateTime) -> bool {
     match (key.refill_interval, key.refill_amount) {
-        (Some(interval), Some(_)) => {
+        (Some(interval), Some(amount)) if amount > 0 => {
             key.last_refill_at.unwrap_or(key.created_at) + ms(Some(interval)) <= now
         }
         _ => false,

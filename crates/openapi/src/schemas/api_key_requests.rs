@@ -91,7 +91,7 @@ pub struct UpdateApiKeyRequest {
     #[schema(nullable = false, minimum = 1)]
     pub remaining: Option<i32>,
     /// **Server-only.** Give with `refillInterval`.
-    #[schema(nullable = false)]
+    #[schema(nullable = false, minimum = 1)]
     pub refill_amount: Option<i32>,
     /// **Server-only.** Milliseconds; give with `refillAmount`.
     #[schema(nullable = false)]

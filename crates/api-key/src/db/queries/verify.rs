@@ -97,7 +97,9 @@ const COLUMNS: &str = r#"id, "configId" AS config_id, name, start, "referenceId"
     permissions, metadata, "rateLimitWindowStart" AS rate_limit_window_start,
     "rateLimits" AS rate_limits, "usageCount" AS usage_count"#;
 
-const REFILL_DUE: &str = r#"("refillInterval" IS NOT NULL AND "refillAmount" IS NOT NULL AND {ELAPSED(COALESCE("lastRefillAt", "createdAt"), "refillInterval")})"#;
+/// A refill is due (`refillAmount` must be positive: a row holding 0 or
+/// less, which the API refuses, must not admit a used-up key).
+const REFILL_DUE: &str = r#"("refillInterval" IS NOT NULL AND "refillAmount" > 0 AND {ELAPSED(COALESCE("lastRefillAt", "createdAt"), "refillInterval")})"#;
 const RL_ON: &str = r#"($3 AND "rateLimitEnabled" IS NOT FALSE AND "rateLimitTimeWindow" IS NOT NULL AND "rateLimitMax" IS NOT NULL)"#;
 const WINDOW_OPEN: &str = r#"("rateLimitWindowStart" IS NOT NULL AND NOT {ELAPSED("rateLimitWindowStart", "rateLimitTimeWindow")})"#;
 
@@ -135,7 +137,7 @@ const MATCH_MANY_SQLITE: &str = "key IN (SELECT value FROM json_each($1))";
 /// as better-auth's window and each of latchkey's windows leave (a window
 /// that has run out restarts with the first of them); then the UPDATE
 /// charges that many at once. Shapes whose one-by-one outcome is not that
-/// simple (a max or window under 1, a refill of less than 1) are left out,
+/// simple (a max or window under 1) are left out,
 /// for the one-key statement to decide.
 const TEMPLATE_REPEATED: &str = r#"
 WITH batch AS MATERIALIZED (
@@ -157,7 +159,6 @@ WITH batch AS MATERIALIZED (
     WHERE enabled IS NOT FALSE
         AND ("expiresAt" IS NULL OR "expiresAt" > $2)
         AND NOT ({RL_ON} AND ("rateLimitMax" < 1 OR "rateLimitTimeWindow" < 1))
-        AND NOT (remaining IS NOT NULL AND {REFILL_DUE} AND "refillAmount" < 1)
         AND NOT ({WINDOWS_ON} AND EXISTS (SELECT 1 FROM {EACH_WINDOW}
             WHERE {W_MAX} < 1 OR CAST({W} ->> 'window' AS BIGINT) < 1))
     ORDER BY apikey.key
