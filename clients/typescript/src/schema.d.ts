@@ -563,7 +563,7 @@ export interface components {
              */
             requestCount: number;
             /**
-             * Format: int32
+             * Format: int64
              * @description latchkey: admitted verifies over the key's whole life, rate
              *     limit or not (better-auth has no such counter). For keys
              *     without `remaining` or a rate limit it is written in batches:
@@ -834,7 +834,7 @@ export interface components {
              */
             requestCount: number;
             /**
-             * Format: int32
+             * Format: int64
              * @description latchkey: admitted verifies over the key's whole life, rate
              *     limit or not (better-auth has no such counter). For keys
              *     without `remaining` or a rate limit it is written in batches:
@@ -964,7 +964,7 @@ export interface components {
             /** @description Enabled and not expired. */
             active: boolean;
             /**
-             * Format: int32
+             * Format: int64
              * @description The key's `usageCount`: admitted verifies over its whole life.
              */
             usageCount: number;
@@ -1180,7 +1180,7 @@ export interface components {
              */
             requestCount: number;
             /**
-             * Format: int32
+             * Format: int64
              * @description latchkey: admitted verifies over the key's whole life, rate
              *     limit or not (better-auth has no such counter). For keys
              *     without `remaining` or a rate limit it is written in batches:

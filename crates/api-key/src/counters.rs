@@ -218,7 +218,7 @@ impl KeyCounters {
             .pending
             .get(&key.id)
             .map_or(0, |pending| pending.count);
-        key.usage_count = key.usage_count.saturating_add(unwritten);
+        key.usage_count = key.usage_count.saturating_add(i64::from(unwritten));
         key
     }
 
@@ -234,7 +234,7 @@ impl KeyCounters {
     /// process's unwritten admissions.
     pub fn admit(&self, mut key: ApiKey, now: PrimitiveDateTime) -> ApiKey {
         let unwritten = self.count(&key.id, now);
-        key.usage_count = key.usage_count.saturating_add(unwritten);
+        key.usage_count = key.usage_count.saturating_add(i64::from(unwritten));
         key.last_request = Some(key.last_request.map_or(now, |at| at.max(now)));
         key.updated_at = key.updated_at.max(now);
         key

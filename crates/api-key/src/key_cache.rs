@@ -91,7 +91,7 @@ impl Entry {
             .fetch_add(1, Ordering::Relaxed)
             .saturating_add(1);
         let mut key = self.row.clone();
-        key.usage_count = key.usage_count.saturating_add(admitted);
+        key.usage_count = key.usage_count.saturating_add(i64::from(admitted));
         key.last_request = Some(key.last_request.map_or(now, |at| at.max(now)));
         key.updated_at = key.updated_at.max(now);
         key
@@ -185,7 +185,7 @@ impl KeyCache {
                 let answered = old
                     .row
                     .usage_count
-                    .saturating_add(old.admitted.load(Ordering::Relaxed));
+                    .saturating_add(i64::from(old.admitted.load(Ordering::Relaxed)));
                 row.usage_count = row.usage_count.max(answered);
             }
             Some(_) => {}

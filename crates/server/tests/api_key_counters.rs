@@ -7,6 +7,7 @@
 
 mod common;
 
+use actix_web::http::StatusCode;
 use common::both_backends;
 use common::keys::{insert_key, stored};
 use latchkey_session::db::Backend;
@@ -130,5 +131,38 @@ both_backends!(
         // The first key is untouched by the second's verifies.
         assert_eq!(stored(&app, &key).unwrap().id, row.id);
         assert_eq!(stored(&app, &key).unwrap().usage_count, 2);
+    }
+);
+
+both_backends!(
+    /// `usageCount` counts a key's whole life: past 2^31 admissions (25
+    /// days at 1,000 a second) a key still verifies and keeps counting, with
+    /// a budget (charged by the verify statement) and without one (counted
+    /// in memory, written by a flush).
+    usage_count_goes_past_32_bits,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        let start = i64::from(i32::MAX) - 1;
+        let (counted, _) = insert_key(&app, "o", |k| {
+            k.remaining = Some(10);
+            k.rate_limit_enabled = Some(false);
+            k.usage_count = start;
+        });
+        let (plain, _) = insert_key(&app, "o", |k| {
+            k.rate_limit_enabled = Some(false);
+            k.usage_count = start;
+        });
+        for n in 1..=3 {
+            for key in [&counted, &plain] {
+                let answer = app.verify(key).await;
+                assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+                assert_eq!(answer.json["valid"], json!(true), "{}", answer.text);
+                assert_eq!(answer.json["key"]["usageCount"], json!(start + n));
+            }
+        }
+        app.flush_key_counters().await;
+        for key in [&counted, &plain] {
+            assert_eq!(stored(&app, key).unwrap().usage_count, start + 3);
+        }
     }
 );

@@ -138,7 +138,7 @@ async fn changes_made_elsewhere(app: &common::TestApp, wait: Duration) {
     assert_eq!(refusal(&app.verify(&other).await), "KEY_EXPIRED");
     // Writing the admissions of a deleted key skips it.
     app.flush_key_counters().await;
-    let cached = i32::from(wait > Duration::ZERO);
+    let cached = i64::from(wait > Duration::ZERO);
     assert_eq!(stored(app, &key).unwrap().usage_count, 2 + cached);
     assert_eq!(stored(app, &other).unwrap().usage_count, 3 + cached);
     assert!(stored(app, &gone).is_none());

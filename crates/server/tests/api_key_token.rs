@@ -69,7 +69,7 @@ both_backends!(
             assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
             let row = stored(&app, &key).unwrap();
             assert_eq!(row.remaining, Some(left));
-            assert_eq!(row.usage_count, 2 - left);
+            assert_eq!(row.usage_count, 2 - i64::from(left));
         }
         let used_up = app.call(exchange(key.expose())).await;
         assert_eq!(used_up.status, StatusCode::TOO_MANY_REQUESTS);

@@ -64,7 +64,7 @@ pub struct ApiKey {
     pub rate_limits: Option<String>,
     /// latchkey: admitted verifies over the key's life (better-auth's
     /// `requestCount` counts only within a rate-limit window).
-    pub usage_count: i32,
+    pub usage_count: i64,
 }
 
 /// Parses a JSON text column; a corrupt value answers `null` rather than failing the request.

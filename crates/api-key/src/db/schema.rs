@@ -51,6 +51,6 @@ diesel::table! {
         rate_limits -> Nullable<Text>,
         /// latchkey: admitted verifies over the key's life.
         #[sql_name = "usageCount"]
-        usage_count -> Integer,
+        usage_count -> BigInt,
     }
 }

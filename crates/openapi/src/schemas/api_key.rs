@@ -64,7 +64,7 @@ macro_rules! key_record {
             /// other server processes may show it (and `lastRequest`) up to
             /// a second late.
             #[schema(minimum = 0)]
-            pub usage_count: i32,
+            pub usage_count: i64,
             /// Uses left; `null` is unlimited (server-only to set).
             #[schema(required = true)]
             pub remaining: Option<i32>,

@@ -74,7 +74,7 @@ pub struct KeyFigures {
     pub active: bool,
     /// The key's `usageCount`: admitted verifies over its whole life.
     #[schema(minimum = 0)]
-    pub usage_count: i32,
+    pub usage_count: i64,
     /// better-auth's `lastRequest`.
     #[schema(required = true, format = DateTime)]
     pub last_used: Option<String>,

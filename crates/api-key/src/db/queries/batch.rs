@@ -61,7 +61,7 @@ fn rewind(row: &ApiKey, back: i32, rate_limit_enabled: bool) -> ApiKey {
         return key;
     }
     key.remaining = key.remaining.map(|r| r + back);
-    key.usage_count -= back;
+    key.usage_count -= i64::from(back);
     if crate::rate_limits::single_window_applies(&key, rate_limit_enabled) {
         key.request_count = key.request_count.map(|c| c - back);
     }

@@ -127,7 +127,10 @@ latchkey_session::both_backends!(
                 checked_permissions: None,
             };
             let row = consume(conn, c).unwrap().unwrap();
-            assert_eq!((row.remaining, row.usage_count), (Some(10 - n), n));
+            assert_eq!(
+                (row.remaining, row.usage_count),
+                (Some(10 - n), i64::from(n))
+            );
             let read = find_presented(conn, &hash, at).unwrap().unwrap();
             assert_eq!(read, row);
         }

@@ -1,0 +1,1 @@
+ALTER TABLE apikey ALTER COLUMN "usageCount" TYPE integer;
