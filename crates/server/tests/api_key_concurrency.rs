@@ -101,6 +101,58 @@ both_backends!(
     }
 );
 
+both_backends!(
+    /// While another writer keeps changing a key's permissions between two
+    /// values that both grant the request, every verify is admitted: a
+    /// verify whose checked permissions went stale checks them again
+    /// rather than giving up as an unknown key.
+    a_permissions_change_that_still_grants_refuses_nothing,
+    |backend: Backend| async move {
+        use diesel::prelude::*;
+        use latchkey_api_key::db::schema::apikey;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+
+        let app = test_app!(backend);
+        let (key, row) = insert_key(&app, "o", |k| {
+            k.remaining = Some(1_000_000);
+            k.rate_limit_enabled = Some(false);
+            k.permissions = Some(r#"{"files":["read"]}"#.into());
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let toggler = {
+            let (stop, pool, id) = (stop.clone(), app.db.pool.clone(), row.id.clone());
+            std::thread::spawn(move || {
+                let grants = [r#"{"files":["read","write"]}"#, r#"{"files":["read"]}"#];
+                let mut changes = 0_usize;
+                while !stop.load(Ordering::Relaxed) {
+                    let mut conn = pool.get().unwrap();
+                    diesel::update(apikey::table.find(&id))
+                        .set(apikey::permissions.eq(Some(grants[changes % 2])))
+                        .execute(&mut conn)
+                        .unwrap();
+                    changes += 1;
+                }
+                changes
+            })
+        };
+        let service =
+            actix_web::test::init_service(latchkey::app::build_app(app.auth.clone())).await;
+        let calls = (0..800).map(|_| {
+            let body = json!({ "key": key.expose(), "permissions": {"files": ["read"]} });
+            let req = common::keys::verify_request(body).to_request();
+            actix_web::test::call_and_read_body_json::<_, _, Value>(&service, req)
+        });
+        let answers = futures_util::future::join_all(calls).await;
+        stop.store(true, Ordering::Relaxed);
+        let changes = toggler.join().unwrap();
+        assert!(changes > 0, "the permissions never changed during the verifies");
+        let refused: Vec<_> = answers.iter().filter(|a| a["valid"] != json!(true)).collect();
+        assert!(refused.is_empty(), "{} of 800 refused, e.g. {}", refused.len(), refused[0]);
+        assert_eq!(stored(&app, &key).unwrap().remaining, Some(1_000_000 - 800));
+    }
+);
+
 /// A `latchkey` process on a free loopback port.
 struct Server {
     child: Child,

@@ -8,6 +8,7 @@
 //! [`crate::counters`], [`crate::key_cache`]). A rotated key's previous secret verifies as the
 //! key while its grace period runs.
 
+use diesel::Connection;
 use latchkey_session::db::DbConnection;
 use latchkey_session::{run_blocking, StorageError};
 use serde::Serialize;
@@ -75,7 +76,7 @@ pub fn verify_answer(outcome: &Verified) -> VerifyAnswer<'_> {
 }
 
 /// How often a verify retries when its refusal and its re-read disagree
-/// (the row changed in between).
+/// (the row changed in between), before it decides with the row locked.
 const ATTEMPTS: usize = 3;
 
 fn ms(n: Option<i32>) -> Duration {
@@ -254,7 +255,7 @@ fn check_hashed(
 ) -> Result<(Verified, Option<ApiKey>), ApiKeyError> {
     // Permissions live in a JSON column, checked here rather than in SQL:
     // read first, then admit only if the permissions are still those checked.
-    let checked = match &request.permissions {
+    let mut checked = match &request.permissions {
         Some(_) => {
             let row = verify::find_presented(conn, hash, now)?;
             match row
@@ -268,7 +269,6 @@ fn check_hashed(
         }
         None => None,
     };
-    let mut last = Refusal::InvalidApiKey;
     for _ in 0..ATTEMPTS {
         let consume = verify::Consume {
             hash,
@@ -283,11 +283,51 @@ fn check_hashed(
         let row = verify::find_presented(conn, hash, now)?;
         match classify(row.as_ref(), request, rate_limit_enabled, now) {
             Some(refusal) => return Ok((Err(refusal), row)),
-            None => last = Refusal::InvalidApiKey,
+            None => {
+                // The row changed since it was checked, and as it is now it
+                // grants the request (`classify` checked its permissions):
+                // the next attempt admits only if they are still these.
+                if request.permissions.is_some() {
+                    checked = row.and_then(|row| row.permissions);
+                }
+            }
         }
     }
-    tracing::warn!("verify kept racing with concurrent changes; refusing");
-    Ok((Err(last), None))
+    // The row kept changing between the read and the statement (another
+    // writer busy with this key): decide once more with the row locked.
+    check_locked(conn, hash, request, rate_limit_enabled, now)
+}
+
+/// The last resort of [`check_hashed`]: in one transaction, lock the row,
+/// read it, and either explain its refusal or charge it against what was
+/// read, which nothing can change before the commit.
+fn check_locked(
+    conn: &mut DbConnection,
+    hash: &HashedKey,
+    request: &VerifyRequest,
+    rate_limit_enabled: bool,
+    now: PrimitiveDateTime,
+) -> Result<(Verified, Option<ApiKey>), ApiKeyError> {
+    conn.transaction(|conn| {
+        verify::lock_presented(conn, hash)?;
+        let row = verify::find_presented(conn, hash, now)?;
+        if let Some(refusal) = classify(row.as_ref(), request, rate_limit_enabled, now) {
+            return Ok((Err(refusal), row));
+        }
+        let checked = row.and_then(|row| row.permissions);
+        let consume = verify::Consume {
+            hash,
+            now,
+            rate_limit_enabled,
+            config_id: request.config_id.as_deref(),
+            checked_permissions: request.permissions.as_ref().map(|_| checked.as_deref()),
+        };
+        Ok(match verify::consume(conn, consume)? {
+            Some(admitted) => (Ok(admitted), None),
+            // Unreachable while the lock holds; refuse rather than guess.
+            None => (Err(Refusal::InvalidApiKey), None),
+        })
+    })
 }
 
 impl ApiKeys {

@@ -338,6 +338,16 @@ LIMIT 1"#
     }
 }
 
+/// Locks the row `hash` presents (by its current or its previous secret)
+/// until the transaction ends: a no-op `UPDATE` takes PostgreSQL's row lock
+/// and SQLite's write lock, so nothing changes the row meanwhile.
+pub fn lock_presented(conn: &mut DbConnection, hash: &HashedKey) -> QueryResult<usize> {
+    use crate::db::schema::apikey::dsl::{apikey, key, previous_key};
+    diesel::update(apikey.filter(key.eq(hash.as_str()).or(previous_key.eq(hash.as_str()))))
+        .set(key.eq(key))
+        .execute(conn)
+}
+
 /// Names the lookup in Diesel's statement cache.
 struct LookupStatement;
 
