@@ -1833,7 +1833,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -1907,7 +1907,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -1981,7 +1981,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -2082,7 +2082,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -2147,7 +2147,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -2339,7 +2339,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -2454,7 +2454,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -2601,7 +2601,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -2737,7 +2737,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -2847,7 +2847,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -2984,7 +2984,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -3279,7 +3279,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -3362,7 +3362,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -3427,7 +3427,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };
@@ -3537,7 +3537,7 @@ export interface operations {
             /** @description Too many requests: `USAGE_EXCEEDED`, `RATE_LIMITED` */
             429: {
                 headers: {
-                    /** @description Whole seconds to wait before retrying. */
+                    /** @description Whole seconds to wait before retrying (absent when waiting will not help: a used-up key without a refill). */
                     "retry-after"?: string;
                     [name: string]: unknown;
                 };

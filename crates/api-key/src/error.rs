@@ -24,7 +24,10 @@ pub enum Refusal {
     MissingPermission,
     /// `remaining` is used up.
     #[error("API Key has reached its usage limit")]
-    UsageExceeded,
+    UsageExceeded {
+        /// Milliseconds until the next refill, when the key has one.
+        refill_in: Option<i64>,
+    },
     /// The rate-limit window is full; retry after this many ms.
     #[error("Rate limit exceeded.")]
     RateLimited {
@@ -41,7 +44,7 @@ impl Refusal {
             Refusal::KeyDisabled => "KEY_DISABLED",
             Refusal::KeyExpired => "KEY_EXPIRED",
             Refusal::MissingPermission => "KEY_NOT_FOUND",
-            Refusal::UsageExceeded => "USAGE_EXCEEDED",
+            Refusal::UsageExceeded { .. } => "USAGE_EXCEEDED",
             Refusal::RateLimited { .. } => "RATE_LIMITED",
         }
     }
@@ -49,7 +52,9 @@ impl Refusal {
     /// The status better-auth raises it with (key sessions answer it).
     pub fn status(&self) -> StatusCode {
         match self {
-            Refusal::UsageExceeded | Refusal::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::UsageExceeded { .. } | Refusal::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -257,9 +262,14 @@ impl ResponseError for ApiKeyError {
             ApiKeyError::Auth(e) => e.error_response(),
             ApiKeyError::Refused(r) => {
                 let mut res = error_response(r.status(), r.code(), &r.to_string(), r.details());
-                if let Refusal::RateLimited { try_again_in } = r {
+                let wait = match r {
+                    Refusal::RateLimited { try_again_in } => Some(*try_again_in),
+                    Refusal::UsageExceeded { refill_in } => *refill_in,
+                    _ => None,
+                };
+                if let Some(ms) = wait {
                     // Whole seconds, rounded up, so a client never retries early.
-                    let secs = (try_again_in + 999) / 1000;
+                    let secs = (ms + 999) / 1000;
                     if let Ok(value) = secs.max(1).to_string().parse() {
                         res.headers_mut()
                             .insert(actix_web::http::header::RETRY_AFTER, value);
@@ -300,7 +310,7 @@ mod tests {
                 "KEY_NOT_FOUND",
             ),
             (
-                ApiKeyError::Refused(Refusal::UsageExceeded),
+                ApiKeyError::Refused(Refusal::UsageExceeded { refill_in: None }),
                 429,
                 "USAGE_EXCEEDED",
             ),

@@ -92,7 +92,7 @@ mod tests {
                 "KEY_DISABLED",
             ),
             (
-                ApiKeyError::Refused(Refusal::UsageExceeded).into(),
+                ApiKeyError::Refused(Refusal::UsageExceeded { refill_in: None }).into(),
                 429,
                 "USAGE_EXCEEDED",
             ),

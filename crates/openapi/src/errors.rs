@@ -83,7 +83,7 @@ pub fn key_session() -> Vec<ErrorAnswer> {
         ApiKeyError::Refused(Refusal::KeyDisabled).into(),
         ApiKeyError::Refused(Refusal::KeyExpired).into(),
         ApiKeyError::InvalidReferenceId.into(),
-        ApiKeyError::Refused(Refusal::UsageExceeded).into(),
+        ApiKeyError::Refused(Refusal::UsageExceeded { refill_in: None }).into(),
         ApiKeyError::Refused(Refusal::RateLimited {
             try_again_in: 60_000,
         })
@@ -98,7 +98,7 @@ pub fn key_required() -> Vec<ErrorAnswer> {
         ApiKeyError::for_host(Refusal::InvalidApiKey).into(),
         ApiKeyError::for_host(Refusal::KeyExpired).into(),
         ApiKeyError::for_host(Refusal::KeyDisabled).into(),
-        ApiKeyError::for_host(Refusal::UsageExceeded).into(),
+        ApiKeyError::for_host(Refusal::UsageExceeded { refill_in: None }).into(),
         ApiKeyError::for_host(Refusal::RateLimited {
             try_again_in: 60_000,
         })

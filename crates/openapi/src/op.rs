@@ -245,7 +245,12 @@ fn error_response(status: u16, errors: &[ErrorAnswer]) -> utoipa::openapi::Respo
             "retry-after",
             HeaderBuilder::new()
                 .schema(string())
-                .description(Some("Whole seconds to wait before retrying."))
+                .description(Some(if status == 429 {
+                    "Whole seconds to wait before retrying (absent when waiting \
+                     will not help: a used-up key without a refill)."
+                } else {
+                    "Whole seconds to wait before retrying."
+                }))
                 .build(),
         );
     }

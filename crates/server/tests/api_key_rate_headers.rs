@@ -199,3 +199,36 @@ both_backends!(
         assert_no_rate_headers(&answer);
     }
 );
+
+both_backends!(
+    a_used_up_key_says_when_its_refill_comes,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        let (refilled, _) = insert_key(&app, "owner", |k| {
+            k.remaining = Some(1);
+            k.refill_amount = Some(5);
+            k.refill_interval = Some(HOUR as i32);
+            k.rate_limit_enabled = Some(false);
+        });
+        assert_eq!(host_get(&app, Some(&refilled)).await.status, 200);
+        app.clock.advance(time::Duration::milliseconds(1_500));
+        let refused = host_get(&app, Some(&refilled)).await;
+        assert_eq!(refused.status, 429);
+        assert_eq!(refused.json["code"], "USAGE_EXCEEDED");
+        // An hour from creation, 1.5 s gone: 3,598.5 s, rounded up.
+        assert_eq!(header(&refused, "retry-after"), "3599");
+        assert_eq!(refused.json.get("details"), None, "{}", refused.text);
+        app.clock
+            .advance(time::Duration::milliseconds(HOUR - 1_500));
+        assert_eq!(host_get(&app, Some(&refilled)).await.status, 200);
+
+        // Without a refill there is no time to wait for.
+        let (spent, _) = insert_key(&app, "owner", |k| {
+            k.remaining = Some(0);
+            k.rate_limit_enabled = Some(false);
+        });
+        let refused = host_get(&app, Some(&spent)).await;
+        assert_eq!(refused.status, 429);
+        assert!(refused.headers.get("retry-after").is_none());
+    }
+);

@@ -83,14 +83,20 @@ fn ms(n: Option<i32>) -> Duration {
     Duration::milliseconds(i64::from(n.unwrap_or(0)))
 }
 
-/// Whether `refillInterval` has passed since the last refill.
-fn refill_due(key: &ApiKey, now: PrimitiveDateTime) -> bool {
+/// When the key's next refill is due, if it has one (a refill of nothing
+/// never admits, so it does not count).
+fn next_refill(key: &ApiKey) -> Option<PrimitiveDateTime> {
     match (key.refill_interval, key.refill_amount) {
         (Some(interval), Some(amount)) if amount > 0 => {
-            key.last_refill_at.unwrap_or(key.created_at) + ms(Some(interval)) <= now
+            Some(key.last_refill_at.unwrap_or(key.created_at) + ms(Some(interval)))
         }
-        _ => false,
+        _ => None,
     }
+}
+
+/// Whether `refillInterval` has passed since the last refill.
+fn refill_due(key: &ApiKey, now: PrimitiveDateTime) -> bool {
+    next_refill(key).is_some_and(|at| at <= now)
 }
 
 /// Says why `consume` refused `key` (`None`: it should have been admitted,
@@ -108,7 +114,9 @@ fn classify(
         return Some(refusal);
     }
     if key.remaining.is_some_and(|r| r <= 0) && !refill_due(key, now) {
-        return Some(Refusal::UsageExceeded);
+        return Some(Refusal::UsageExceeded {
+            refill_in: next_refill(key).map(|at| (at - now).whole_milliseconds() as i64),
+        });
     }
     let rate_limited = rate_limit_enabled && key.rate_limit_enabled != Some(false);
     if !rate_limited {
