@@ -347,7 +347,7 @@ export interface paths {
         };
         /**
          * A key's recent requests
-         * @description The requests one of the caller's keys got admitted on routes a host application wraps in the usage log, newest first. The log is written in batches off the request path (at most a second behind, by default) and pruned after the retention (`--api-key-usage-retention-days`). Another user's key answers 404 `KEY_NOT_FOUND`, as a missing one.
+         * @description The requests one of the caller's keys got admitted on routes a host application wraps in the usage log, newest first. The log is written in batches off the request path (about two seconds behind, by default) and pruned after the retention (`--api-key-usage-retention-days`). Another user's key answers 404 `KEY_NOT_FOUND`, as a missing one.
          */
         get: operations["listApiKeyUsage"];
         put?: never;

@@ -238,7 +238,7 @@ try {
   await run("the usage appears", async () => {
     await keysView.getByRole("button", { name: "Usage of ci-deploy" }).click();
     await usageView.getByRole("heading", { name: "Usage of ci-deploy" }).waitFor();
-    // The usage log is written about once a second: refresh until it is.
+    // The usage log is written about every two seconds: refresh until it is.
     // The table, the chart and the figures are three reads, and a flush can
     // land between them (the table saw 3 rows, the chart none): wait until
     // every one of them has all 3 requests.

@@ -101,7 +101,7 @@ def sync_detailed(
     """A key's recent requests
 
      The requests one of the caller's keys got admitted on routes a host application wraps in the usage
-    log, newest first. The log is written in batches off the request path (at most a second behind, by
+    log, newest first. The log is written in batches off the request path (about two seconds behind, by
     default) and pruned after the retention (`--api-key-usage-retention-days`). Another user's key
     answers 404 `KEY_NOT_FOUND`, as a missing one.
 
@@ -141,7 +141,7 @@ def sync(
     """A key's recent requests
 
      The requests one of the caller's keys got admitted on routes a host application wraps in the usage
-    log, newest first. The log is written in batches off the request path (at most a second behind, by
+    log, newest first. The log is written in batches off the request path (about two seconds behind, by
     default) and pruned after the retention (`--api-key-usage-retention-days`). Another user's key
     answers 404 `KEY_NOT_FOUND`, as a missing one.
 
@@ -176,7 +176,7 @@ async def asyncio_detailed(
     """A key's recent requests
 
      The requests one of the caller's keys got admitted on routes a host application wraps in the usage
-    log, newest first. The log is written in batches off the request path (at most a second behind, by
+    log, newest first. The log is written in batches off the request path (about two seconds behind, by
     default) and pruned after the retention (`--api-key-usage-retention-days`). Another user's key
     answers 404 `KEY_NOT_FOUND`, as a missing one.
 
@@ -214,7 +214,7 @@ async def asyncio(
     """A key's recent requests
 
      The requests one of the caller's keys got admitted on routes a host application wraps in the usage
-    log, newest first. The log is written in batches off the request path (at most a second behind, by
+    log, newest first. The log is written in batches off the request path (about two seconds behind, by
     default) and pruned after the retention (`--api-key-usage-retention-days`). Another user's key
     answers 404 `KEY_NOT_FOUND`, as a missing one.
 
