@@ -278,13 +278,7 @@ fn check_hashed(
         None => None,
     };
     for _ in 0..ATTEMPTS {
-        let consume = verify::Consume {
-            hash,
-            now,
-            rate_limit_enabled,
-            config_id: request.config_id.as_deref(),
-            checked_permissions: request.permissions.as_ref().map(|_| checked.as_deref()),
-        };
+        let consume = charge(hash, request, checked.as_deref(), rate_limit_enabled, now);
         if let Some(admitted) = verify::consume(conn, consume)? {
             return Ok((Ok(admitted), None));
         }
@@ -306,6 +300,24 @@ fn check_hashed(
     check_locked(conn, hash, request, rate_limit_enabled, now)
 }
 
+/// The charging statement's inputs for `request`; `checked` is the
+/// permissions text a required permission was checked against.
+fn charge<'a>(
+    hash: &'a HashedKey,
+    request: &'a VerifyRequest,
+    checked: Option<&'a str>,
+    rate_limit_enabled: bool,
+    now: PrimitiveDateTime,
+) -> verify::Consume<'a> {
+    verify::Consume {
+        hash,
+        now,
+        rate_limit_enabled,
+        config_id: request.config_id.as_deref(),
+        checked_permissions: request.permissions.as_ref().map(|_| checked),
+    }
+}
+
 /// The last resort of [`check_hashed`]: in one transaction, lock the row,
 /// read it, and either explain its refusal or charge it against what was
 /// read, which nothing can change before the commit.
@@ -323,13 +335,7 @@ fn check_locked(
             return Ok((Err(refusal), row));
         }
         let checked = row.and_then(|row| row.permissions);
-        let consume = verify::Consume {
-            hash,
-            now,
-            rate_limit_enabled,
-            config_id: request.config_id.as_deref(),
-            checked_permissions: request.permissions.as_ref().map(|_| checked.as_deref()),
-        };
+        let consume = charge(hash, request, checked.as_deref(), rate_limit_enabled, now);
         Ok(match verify::consume(conn, consume)? {
             Some(admitted) => (Ok(admitted), None),
             // Unreachable while the lock holds; refuse rather than guess.
