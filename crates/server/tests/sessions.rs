@@ -974,3 +974,36 @@ both_backends!(cors_preflight, |backend: Backend| async move {
         answer.headers
     );
 });
+
+both_backends!(
+    /// bcrypt reads 72 bytes; latchkey takes passwords up to 128
+    /// characters, and every byte of them must count.
+    every_byte_of_a_long_password_counts,
+    |backend: Backend| async move {
+        let app = test_app!(backend);
+        let head = "a".repeat(72);
+        let password = format!("{head}-the-real-secret-tail");
+        let answer = app
+            .post(
+                SIGN_UP,
+                None,
+                json!({"email": "long@example.com", "password": password, "name": "Long"}),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        for (guess, status) in [
+            (format!("{head}-a-completely-different-tail"), StatusCode::UNAUTHORIZED),
+            (head.clone(), StatusCode::UNAUTHORIZED),
+            (password.clone(), StatusCode::OK),
+        ] {
+            let answer = app
+                .post(
+                    SIGN_IN,
+                    None,
+                    json!({"email": "long@example.com", "password": guess}),
+                )
+                .await;
+            assert_eq!(answer.status, status, "{}", answer.text);
+        }
+    }
+);

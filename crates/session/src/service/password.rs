@@ -3,8 +3,18 @@
 //! better-auth database can sign in (and are moved to bcrypt when they do).
 //! Both are CPU-heavy on purpose: run them on the blocking pool.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
+
+/// bcrypt reads at most this many bytes of a password and ignores the
+/// rest; latchkey accepts up to 128 characters (512 bytes of UTF-8).
+const BCRYPT_MAX_BYTES: usize = 72;
+
+/// Marks the bcrypt hash of a longer password's SHA-256 digest.
+const SHA256_PREFIX: &str = "$sha256$";
 
 /// A password as received; its `Debug` never shows it.
 #[derive(Clone)]
@@ -19,8 +29,11 @@ impl std::fmt::Debug for Password {
 /// What a stored hash is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HashKind {
-    /// `$2b$…`: latchkey's own.
+    /// `$2b$…`: latchkey's own, of a password of at most 72 bytes.
     Bcrypt,
+    /// `$sha256$$2b$…`: latchkey's own, of a longer password: bcrypt of
+    /// its SHA-256 digest (base64), so that every byte counts.
+    BcryptSha256,
     /// `<salt>:<key>`: better-auth's scrypt (N=16384, r=16, p=1, 64 bytes).
     BetterAuthScrypt,
     /// Anything else never matches.
@@ -30,6 +43,9 @@ pub enum HashKind {
 impl HashKind {
     /// Recognises a stored hash.
     pub fn of(hash: &str) -> Self {
+        if hash.starts_with(SHA256_PREFIX) {
+            return HashKind::BcryptSha256;
+        }
         if hash.starts_with("$2") {
             return HashKind::Bcrypt;
         }
@@ -57,15 +73,31 @@ impl Password {
         self.0.chars().count()
     }
 
-    /// bcrypt hash at `cost`.
+    /// bcrypt hash at `cost`: of the password itself when bcrypt reads all
+    /// of it, else of its digest (marked), since bcrypt would silently
+    /// ignore everything after the 72nd byte.
     pub fn hash(&self, cost: u32) -> Result<String, bcrypt::BcryptError> {
+        if self.0.len() > BCRYPT_MAX_BYTES {
+            let inner = bcrypt::hash(self.digest(), cost)?;
+            return Ok(format!("{SHA256_PREFIX}{inner}"));
+        }
         bcrypt::hash(self.0.as_bytes(), cost)
+    }
+
+    /// The password's SHA-256 digest in base64: 44 bytes, no NUL.
+    fn digest(&self) -> String {
+        STANDARD.encode(Sha256::digest(self.0.as_bytes()))
     }
 
     /// Checks against a stored hash of either kind; a malformed hash is a mismatch.
     pub fn matches(&self, hash: &str) -> bool {
         match HashKind::of(hash) {
+            // A hash written before long passwords were digested holds only
+            // the first 72 bytes; bcrypt compares those, as it always did.
             HashKind::Bcrypt => bcrypt::verify(self.0.as_bytes(), hash).unwrap_or(false),
+            HashKind::BcryptSha256 => hash
+                .strip_prefix(SHA256_PREFIX)
+                .is_some_and(|inner| bcrypt::verify(self.digest(), inner).unwrap_or(false)),
             HashKind::BetterAuthScrypt => self.matches_better_auth_scrypt(hash),
             HashKind::Unknown => false,
         }
@@ -125,6 +157,28 @@ mod tests {
         assert!(!pw.matches("not-a-hash"));
         assert!(!pw.matches(&decoy_hash(4)));
         assert!(!format!("{pw:?}").contains("horse"));
+    }
+
+    #[test]
+    fn every_byte_of_a_long_password_counts() {
+        let head = "a".repeat(72);
+        let pw = Password::new(format!("{head}-the-real-tail"));
+        let hash = pw.hash(4).unwrap_or_default();
+        assert_eq!(HashKind::of(&hash), HashKind::BcryptSha256);
+        assert!(pw.matches(&hash));
+        assert!(!Password::new(format!("{head}-another-tail")).matches(&hash));
+        assert!(!Password::new(head.clone()).matches(&hash));
+        // 18 four-byte characters are 72 bytes: the tail still counts.
+        let emoji = "\u{1F600}".repeat(18);
+        let pw = Password::new(format!("{emoji}secret"));
+        let hash = pw.hash(4).unwrap_or_default();
+        assert!(pw.matches(&hash));
+        assert!(!Password::new(format!("{emoji}zzzzzz")).matches(&hash));
+        // Up to 72 bytes the hash is plain bcrypt, as before.
+        let short = Password::new(head);
+        let hash = short.hash(4).unwrap_or_default();
+        assert_eq!(HashKind::of(&hash), HashKind::Bcrypt);
+        assert!(short.matches(&hash));
     }
 
     /// Vectors made with Node's `crypto.scryptSync` exactly as better-auth's
