@@ -36,7 +36,7 @@ async fn add_jwt(req: &HttpRequest, status: StatusCode, headers: &mut HeaderMap)
     let Ok(Some(session)) = resolve_session(req).await else {
         return;
     };
-    let token = match session_token(state, req, &session.user).await {
+    let token = match session_token(state, req, &session).await {
         Ok(token) => token,
         Err(e) => {
             tracing::warn!(error = %e, "get-session answered without set-auth-jwt");

@@ -222,6 +222,25 @@ both_backends!(tokens_expire_on_the_clock, |backend: Backend| async move {
     assert_eq!(app.check(&token).await.err(), Some(VerifyError::Expired));
 });
 
+both_backends!(
+    a_session_jwt_never_outlives_its_session,
+    |backend: Backend| async move {
+        let (app, _) = jwt_app!(backend, |_, config| {
+            config.session_expires_in = Duration::minutes(10);
+        });
+        let alice = app.sign_up("Alice").await;
+        app.clock.advance(Duration::minutes(4));
+        let token = session_jwt(&app, &alice.bearer).await;
+        let c = claims(&token);
+        // 6 minutes of the session left, under the JWT's 15.
+        assert_eq!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(), 360);
+        app.clock.advance(Duration::seconds(359));
+        assert!(app.check(&token).await.is_ok());
+        app.clock.advance(Duration::seconds(1));
+        assert_eq!(app.check(&token).await.err(), Some(VerifyError::Expired));
+    }
+);
+
 /// The session JWT from `/token`.
 async fn session_jwt(app: &common::TestApp, bearer: &str) -> String {
     let answer = app.get("/api/auth/token", Some(bearer)).await;

@@ -30,9 +30,12 @@ fn registered(
     claims
 }
 
-/// better-auth's session JWT: `iat`, the user's fields, `sub`, `exp`, `iss`, `aud`.
+/// better-auth's session JWT: `iat`, the user's fields, `sub`, `exp`, `iss`,
+/// `aud`; `exp` no later than the session's own expiry (a token must not
+/// outlive what it stands for; better-auth does not cut it).
 pub fn for_session(
     user: &User,
+    session_expires_at: PrimitiveDateTime,
     now: PrimitiveDateTime,
     options: &JwtOptions,
     origin: &str,
@@ -41,14 +44,8 @@ pub fn for_session(
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
     };
-    registered(
-        fields,
-        &user.id,
-        now,
-        now + options.expires_in,
-        options,
-        origin,
-    )
+    let exp = (now + options.expires_in).min(session_expires_at);
+    registered(fields, &user.id, now, exp, options, origin)
 }
 
 /// The expiry of an API-key JWT: its lifetime, cut at the key's own expiry.
