@@ -44,23 +44,33 @@ pub fn create(
 }
 
 /// The key that signs at `now` with its decrypted private JWK: the newest
-/// live key of the configured algorithm, or a new one.
+/// live key of the configured algorithm that this server's secret opens,
+/// or a new one. A key sealed with another secret (the secret changed, or
+/// another server with its own shares the database) is passed over rather
+/// than failing every token; it stays published for the tokens it signed.
 pub fn signing_key(
     conn: &mut DbConnection,
     secret: &str,
     options: &JwtOptions,
     now: PrimitiveDateTime,
 ) -> Result<(JwkRow, SigningAlgorithm, Value), JwtError> {
-    let newest = queries::live(conn, now)?
-        .into_iter()
-        .find(|row| algorithm(row) == Some(options.algorithm));
-    let (row, private) = match newest {
-        Some(row) => {
-            let private = parse(&at_rest::decrypt(secret, &row.private_key)?);
-            (row, private)
+    let mut sealed = 0;
+    for row in queries::live(conn, now)? {
+        if algorithm(&row) != Some(options.algorithm) {
+            continue;
         }
-        None => create(conn, secret, options, now)?,
-    };
+        match at_rest::decrypt(secret, &row.private_key) {
+            Ok(private) => return Ok((row, options.algorithm, parse(&private))),
+            Err(_) => sealed += 1,
+        }
+    }
+    if sealed > 0 {
+        tracing::warn!(
+            sealed,
+            "no live JWT signing key opens with this server's secret; creating one"
+        );
+    }
+    let (row, private) = create(conn, secret, options, now)?;
     Ok((row, options.algorithm, private))
 }
 
@@ -110,4 +120,51 @@ pub fn rotate(
         tracing::info!(retired, kid = %row.id, "rotated the JWT signing key");
         Ok(row)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use latchkey_session::db::{Backend, CORE_MIGRATIONS};
+    use latchkey_session::testing::TestDb;
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    /// A server whose secret changed (or another server with its own, on
+    /// the same database) gets a key it can open instead of an error, and
+    /// each secret then keeps signing with its own key.
+    #[test]
+    fn a_key_sealed_with_another_secret_is_passed_over() {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let Some(db) = TestDb::new(backend, &[CORE_MIGRATIONS, crate::db::MIGRATIONS]) else {
+                continue;
+            };
+            let mut conn = db.pool.get().unwrap();
+            let at = OffsetDateTime::now_utc();
+            let now = PrimitiveDateTime::new(at.date(), at.time());
+            let options = JwtOptions::default();
+            let old = "the-first-secret-0123456789abcdef";
+            let new = "the-second-secret-0123456789abcdef";
+            let (first, ..) = signing_key(&mut conn, old, &options, now).unwrap();
+            let (second, ..) = signing_key(&mut conn, new, &options, now).unwrap();
+            assert_ne!(first.id, second.id, "{backend:?}");
+            for _ in 0..2 {
+                assert_eq!(
+                    signing_key(&mut conn, new, &options, now).unwrap().0.id,
+                    second.id
+                );
+                assert_eq!(
+                    signing_key(&mut conn, old, &options, now).unwrap().0.id,
+                    first.id
+                );
+            }
+            assert_eq!(
+                queries::live(&mut conn, now).unwrap().len(),
+                2,
+                "{backend:?}"
+            );
+        }
+    }
 }
