@@ -3,7 +3,7 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::Connection;
 
-use super::password::{decoy_hash, HashKind, Password};
+use super::password::{decoy_hash, needs_rehash, Password};
 use crate::db::models::{Account, Session, User};
 use crate::db::queries::{accounts, sessions, users};
 use crate::error::{AuthError, StorageError};
@@ -147,13 +147,14 @@ pub async fn sign_in(
         Some((user, Some(hash))) => (Some(user), hash),
         Some((_, None)) | None => (None, decoy_hash(cost)),
     };
-    let legacy = HashKind::of(&hash) == HashKind::BetterAuthScrypt;
-    // A better-auth scrypt hash that matches is replaced by a bcrypt one.
+    let rehash = needs_rehash(&hash, cost);
+    // A hash that matches is written again when it is better-auth's scrypt
+    // or bcrypt of another cost (see `needs_rehash`).
     let checked = actix_web::web::block(move || {
         if !password.matches(&hash) {
             return Ok(None);
         }
-        if legacy {
+        if rehash {
             return password.hash(cost).map(Some);
         }
         Ok(Some(String::new()))

@@ -130,6 +130,22 @@ impl Password {
     }
 }
 
+/// Whether a stored hash that just matched should be written again at
+/// `cost`: better-auth's scrypt hashes, and bcrypt hashes of another cost.
+/// Otherwise a raised `--bcrypt-cost` would leave old users' hashes fast
+/// while the decoy for unknown e-mails is slow, and the time of a wrong
+/// answer would tell which e-mails have accounts.
+pub fn needs_rehash(hash: &str, cost: u32) -> bool {
+    let bcrypt = match HashKind::of(hash) {
+        HashKind::Bcrypt => hash,
+        HashKind::BcryptSha256 => &hash[SHA256_PREFIX.len()..],
+        HashKind::BetterAuthScrypt => return true,
+        HashKind::Unknown => return false,
+    };
+    // `$2b$<cost>$<salt and hash>`
+    bcrypt.split('$').nth(2).and_then(|c| c.parse::<u32>().ok()) != Some(cost)
+}
+
 /// A real hash of a random password nobody knows, checked when the e-mail is
 /// unknown so that the answer takes as long as for a wrong password.
 pub fn decoy_hash(cost: u32) -> String {
@@ -179,6 +195,20 @@ mod tests {
         let hash = short.hash(4).unwrap_or_default();
         assert_eq!(HashKind::of(&hash), HashKind::Bcrypt);
         assert!(short.matches(&hash));
+    }
+
+    #[test]
+    fn hashes_of_another_cost_or_kind_are_written_again() {
+        let short = Password::new("correct-horse-42".into());
+        let long = Password::new("x".repeat(80));
+        for pw in [&short, &long] {
+            let hash = pw.hash(4).unwrap_or_default();
+            assert!(!needs_rehash(&hash, 4));
+            assert!(needs_rehash(&hash, 5));
+        }
+        let scrypt = "8c6f5d0f3f0a4b9e2d1c7a6b5e4f3a2b:54243519392d636f7e20192e10a193d6ac1d5cabda4b7892f1c4ba0c8fd08a27d4c32cb21e769a26540164e999860680205865e292b8c7ac7270e8a9237350b5";
+        assert!(needs_rehash(scrypt, 4));
+        assert!(!needs_rehash("not-a-hash", 4));
     }
 
     /// Vectors made with Node's `crypto.scryptSync` exactly as better-auth's
