@@ -110,32 +110,12 @@ both_backends!(
     |backend: Backend| async move {
         use diesel::prelude::*;
         use latchkey_api_key::db::schema::apikey;
-        use std::sync::atomic::{AtomicBool, Ordering};
-        use std::sync::Arc;
-
         let app = test_app!(backend);
         let (key, row) = insert_key(&app, "o", |k| {
             k.remaining = Some(1_000_000);
             k.rate_limit_enabled = Some(false);
             k.permissions = Some(r#"{"files":["read"]}"#.into());
         });
-        let stop = Arc::new(AtomicBool::new(false));
-        let toggler = {
-            let (stop, pool, id) = (stop.clone(), app.db.pool.clone(), row.id.clone());
-            std::thread::spawn(move || {
-                let grants = [r#"{"files":["read","write"]}"#, r#"{"files":["read"]}"#];
-                let mut changes = 0_usize;
-                while !stop.load(Ordering::Relaxed) {
-                    let mut conn = pool.get().unwrap();
-                    diesel::update(apikey::table.find(&id))
-                        .set(apikey::permissions.eq(Some(grants[changes % 2])))
-                        .execute(&mut conn)
-                        .unwrap();
-                    changes += 1;
-                }
-                changes
-            })
-        };
         let service =
             actix_web::test::init_service(latchkey::app::build_app(app.auth.clone())).await;
         let calls = (0..800).map(|_| {
@@ -143,10 +123,26 @@ both_backends!(
             let req = common::keys::verify_request(body).to_request();
             actix_web::test::call_and_read_body_json::<_, _, Value>(&service, req)
         });
-        let answers = futures_util::future::join_all(calls).await;
-        stop.store(true, Ordering::Relaxed);
-        let changes = toggler.join().unwrap();
-        assert!(changes > 0, "the permissions never changed during the verifies");
+        // 200 changes by another writer, on the blocking pool beside the
+        // verifies: each flips the permissions between two granting values.
+        let changes = (0..200).map(|n| {
+            let (pool, id) = (app.db.pool.clone(), row.id.clone());
+            actix_web::web::block(move || {
+                let grants = [r#"{"files":["read","write"]}"#, r#"{"files":["read"]}"#];
+                let mut conn = pool.get().unwrap();
+                diesel::update(apikey::table.find(&id))
+                    .set(apikey::permissions.eq(Some(grants[n % 2])))
+                    .execute(&mut conn)
+            })
+        });
+        let (answers, changed) = futures_util::future::join(
+            futures_util::future::join_all(calls),
+            futures_util::future::join_all(changes),
+        )
+        .await;
+        for change in changed {
+            assert_eq!(change.unwrap().unwrap(), 1);
+        }
         let refused: Vec<_> = answers.iter().filter(|a| a["valid"] != json!(true)).collect();
         assert!(refused.is_empty(), "{} of 800 refused, e.g. {}", refused.len(), refused[0]);
         assert_eq!(stored(&app, &key).unwrap().remaining, Some(1_000_000 - 800));
