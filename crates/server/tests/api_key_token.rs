@@ -147,3 +147,33 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_token_never_outlives_the_secret_it_was_exchanged_for,
+    |backend: Backend| async move {
+        let (app, _) = jwt_app!(backend);
+        let (old, row) = insert_key(&app, "owner-1", |k| k.rate_limit_enabled = Some(false));
+        let rotate = TestRequest::post()
+            .uri("/api/auth/api-key/rotate")
+            .insert_header(("x-latchkey-server-secret", common::SERVER_SECRET))
+            .set_json(json!({"keyId": row.id, "userId": "owner-1", "gracePeriod": 10}));
+        let rotated = app.call(rotate).await;
+        assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.text);
+        let new = rotated.json["key"].as_str().unwrap().to_owned();
+        let now = app.unix_now() as i64;
+        // The old secret verifies for 10 more seconds: so long, not 5 minutes.
+        let answer = app.call(exchange(old.expose())).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert_eq!(
+            claims(answer.json["token"].as_str().unwrap())["exp"],
+            json!(now + 10)
+        );
+        // The new secret's token keeps its 5 minutes.
+        let answer = app.call(exchange(&new)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert_eq!(
+            claims(answer.json["token"].as_str().unwrap())["exp"],
+            json!(now + 300)
+        );
+    }
+);

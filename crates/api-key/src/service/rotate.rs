@@ -49,6 +49,30 @@ impl RotatedKey {
 }
 
 impl ApiKeys {
+    /// When the secret `presented` stops verifying for the admitted `key`:
+    /// the key's own expiry, or for a rotated key's previous secret the
+    /// earlier end of its grace period. Whatever is issued on the strength
+    /// of that secret (a JWT) must not outlive it.
+    pub async fn presented_secret_expires_at(
+        &self,
+        key: &ApiKey,
+        presented: &PlainKey,
+    ) -> Result<Option<PrimitiveDateTime>, ApiKeyError> {
+        let hash = presented.hash();
+        if hash.as_str() == key.key {
+            return Ok(key.expires_at);
+        }
+        let id = key.id.clone();
+        let grace_end = latchkey_session::run_blocking(&self.pool, move |conn| {
+            Ok::<_, ApiKeyError>(rotation::previous_secret_expiry(conn, &id, &hash)?)
+        })
+        .await?;
+        Ok(match (key.expires_at, grace_end) {
+            (Some(key_end), Some(grace_end)) => Some(key_end.min(grace_end)),
+            (key_end, grace_end) => key_end.or(grace_end),
+        })
+    }
+
     /// Gives the key `key_id` of `owner` a new secret with the same id and
     /// everything else; the old secret keeps verifying for `grace` (zero:
     /// not at all). Another owner's key, or a missing one, is

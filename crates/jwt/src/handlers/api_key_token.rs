@@ -4,7 +4,8 @@
 //! alone. Refusals answer as the host extractor does (401/403/429).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use latchkey_api_key::VerifiedKey;
+use latchkey_api_key::session::presented_key;
+use latchkey_api_key::{ApiKeyState, VerifiedKey};
 use latchkey_session::time_format;
 use serde_json::json;
 
@@ -19,13 +20,32 @@ pub async fn exchange_api_key(
     verified: VerifiedKey,
 ) -> Result<HttpResponse, JwtError> {
     let jwts = &state.jwts;
+    // A rotated key's previous secret verifies only until its grace period
+    // ends: the token must not outlive the secret it was exchanged for.
+    let secret_expires_at = match req.app_data::<web::Data<ApiKeyState>>() {
+        Some(keys) => {
+            let headers = &keys.keys.options().api_key_headers;
+            match presented_key(&req, headers) {
+                Some(presented) => {
+                    keys.keys
+                        .presented_secret_expires_at(&verified.key, &presented)
+                        .await?
+                }
+                None => verified.key.expires_at,
+            }
+        }
+        None => verified.key.expires_at,
+    };
     let now = jwts.now();
-    let claims = claims::for_api_key(&verified.key, now, jwts.options(), &super::origin(&req));
-    let expires_at = claims::api_key_expiry(
-        verified.key.expires_at,
+    let claims = claims::for_api_key(
+        &verified.key,
+        secret_expires_at,
         now,
-        jwts.options().api_key_expires_in,
+        jwts.options(),
+        &super::origin(&req),
     );
+    let expires_at =
+        claims::api_key_expiry(secret_expires_at, now, jwts.options().api_key_expires_in);
     let token = jwts.sign(&claims).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))

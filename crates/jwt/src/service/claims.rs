@@ -58,9 +58,12 @@ pub fn api_key_expiry(
     key_expires_at.map_or(exp, |key_exp| exp.min(key_exp))
 }
 
-/// An API-key JWT: `sub` = the key's owner, `apiKeyId`, `configId`, `permissions`.
+/// An API-key JWT: `sub` = the key's owner, `apiKeyId`, `configId`,
+/// `permissions`; it expires no later than `secret_expires_at`, when the
+/// secret it was exchanged for stops verifying.
 pub fn for_api_key(
     key: &ApiKey,
+    secret_expires_at: Option<PrimitiveDateTime>,
     now: PrimitiveDateTime,
     options: &JwtOptions,
     origin: &str,
@@ -72,7 +75,7 @@ pub fn for_api_key(
         "permissions".into(),
         parse_json_column(key.permissions.as_deref()),
     );
-    let exp = api_key_expiry(key.expires_at, now, options.api_key_expires_in);
+    let exp = api_key_expiry(secret_expires_at, now, options.api_key_expires_in);
     registered(fields, &key.reference_id, now, exp, options, origin)
 }
 

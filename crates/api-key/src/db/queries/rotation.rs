@@ -77,3 +77,19 @@ pub fn rotate_owned(
         ),
     }
 }
+
+/// When `hash`, if it is the previous secret of the key `id`, stops
+/// verifying (the end of its rotation's grace period); `None` otherwise.
+pub fn previous_secret_expiry(
+    conn: &mut DbConnection,
+    id: &str,
+    hash: &HashedKey,
+) -> QueryResult<Option<PrimitiveDateTime>> {
+    apikey::table
+        .find(id)
+        .filter(apikey::previous_key.eq(hash.as_str()))
+        .select(apikey::previous_key_expires_at)
+        .first::<Option<PrimitiveDateTime>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
