@@ -31,7 +31,8 @@ pub struct JwtSettings {
           value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub jwt_expires_in: u32,
 
-    /// Lifetime of JWTs exchanged for an API key, in seconds (never past the key's expiry).
+    /// Lifetime of JWTs exchanged for an API key, in seconds (never past the key's expiry,
+    /// nor past the grace period of a rotated key's previous secret).
     #[arg(long, env = "LATCHKEY_JWT_API_KEY_EXPIRES_IN", default_value_t = 300,
           value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub jwt_api_key_expires_in: u32,
