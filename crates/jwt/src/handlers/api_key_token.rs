@@ -22,30 +22,26 @@ pub async fn exchange_api_key(
     let jwts = &state.jwts;
     // A rotated key's previous secret verifies only until its grace period
     // ends: the token must not outlive the secret it was exchanged for.
-    let secret_expires_at = match req.app_data::<web::Data<ApiKeyState>>() {
-        Some(keys) => {
-            let headers = &keys.keys.options().api_key_headers;
-            match presented_key(&req, headers) {
-                Some(presented) => {
-                    keys.keys
-                        .presented_secret_expires_at(&verified.key, &presented)
-                        .await?
-                }
-                None => verified.key.expires_at,
-            }
+    let keys = req.app_data::<web::Data<ApiKeyState>>();
+    let presented = keys.and_then(|k| presented_key(&req, &k.keys.options().api_key_headers));
+    let secret_expires_at = match (keys, presented) {
+        (Some(keys), Some(presented)) => {
+            keys.keys
+                .presented_secret_expires_at(&verified.key, &presented)
+                .await?
         }
-        None => verified.key.expires_at,
+        _ => verified.key.expires_at,
     };
     let now = jwts.now();
+    let expires_at =
+        claims::api_key_expiry(secret_expires_at, now, jwts.options().api_key_expires_in);
     let claims = claims::for_api_key(
         &verified.key,
-        secret_expires_at,
+        expires_at,
         now,
         jwts.options(),
         &super::origin(&req),
     );
-    let expires_at =
-        claims::api_key_expiry(secret_expires_at, now, jwts.options().api_key_expires_in);
     let token = jwts.sign(&claims).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("cache-control", "no-store"))

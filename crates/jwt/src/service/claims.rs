@@ -48,7 +48,8 @@ pub fn for_session(
     registered(fields, &user.id, now, exp, options, origin)
 }
 
-/// The expiry of an API-key JWT: its lifetime, cut at the key's own expiry.
+/// The expiry of an API-key JWT: its lifetime, cut where the secret it was
+/// exchanged for stops verifying (the key's expiry, or an old secret's grace).
 pub fn api_key_expiry(
     key_expires_at: Option<PrimitiveDateTime>,
     now: PrimitiveDateTime,
@@ -59,11 +60,10 @@ pub fn api_key_expiry(
 }
 
 /// An API-key JWT: `sub` = the key's owner, `apiKeyId`, `configId`,
-/// `permissions`; it expires no later than `secret_expires_at`, when the
-/// secret it was exchanged for stops verifying.
+/// `permissions`; it expires at `exp` (see [`api_key_expiry`]).
 pub fn for_api_key(
     key: &ApiKey,
-    secret_expires_at: Option<PrimitiveDateTime>,
+    exp: PrimitiveDateTime,
     now: PrimitiveDateTime,
     options: &JwtOptions,
     origin: &str,
@@ -75,7 +75,6 @@ pub fn for_api_key(
         "permissions".into(),
         parse_json_column(key.permissions.as_deref()),
     );
-    let exp = api_key_expiry(secret_expires_at, now, options.api_key_expires_in);
     registered(fields, &key.reference_id, now, exp, options, origin)
 }
 
